@@ -1,0 +1,53 @@
+// Builds the Nest application exactly as production runs it; tests use this too, so supertest
+// exercises the real pipes, guard, filter and routes.
+import 'reflect-metadata';
+import { type INestApplication, BadRequestException, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { ValidationError } from 'class-validator';
+import { AppModule, type AppOverrides } from './app.module';
+import type { AppConfig } from './config/env.schema';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { RejectNulPipe } from './common/reject-nul.pipe';
+
+function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, overrides), { bufferLogs: true, bodyParser: true });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api');
+  app.enableShutdownHooks();
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalPipes(
+    new RejectNulPipe(),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => {
+        const details = flatten(errors);
+        return new BadRequestException({ message: details.map((d) => d.message).join('; '), details });
+      },
+    }),
+  );
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kordon API')
+      .setDescription('NetworkPolicy segmentation posture for AKS fleets')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/openapi.json' });
+  return app;
+}

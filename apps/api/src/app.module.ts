@@ -1,0 +1,87 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthedRequest } from './auth/principal';
+import { AuthModule } from './auth/auth.module';
+import { ClustersModule } from './clusters/clusters.module';
+import { ConfigModule } from './config/config.module';
+import type { AppConfig } from './config/env.schema';
+import { AnalyzeModule } from './analyze/analyze.module';
+import { DemoModule } from './demo/demo.module';
+import { EvidenceModule } from './evidence/evidence.module';
+import { FindingsModule } from './findings/findings.module';
+import { HistoryModule } from './history/history.module';
+import { PostureModule } from './posture/posture.module';
+import { ReachabilityModule } from './reachability/reachability.module';
+import { HealthModule } from './health/health.module';
+import { PrismaModule } from './prisma/prisma.module';
+import { SecretsModule } from './secrets/secrets.module';
+import { AZURE_ACCESS, defaultAzureAccess, type AzureAccess } from './snapshots/azure-credential';
+import { SnapshotsModule } from './snapshots/snapshots.module';
+import { TokensModule } from './tokens/tokens.module';
+
+/** Paths that may carry secrets anywhere in a logged object. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.kubeconfig',
+  '*.token',
+  '*.bearerToken',
+  '*.clientSecret',
+  '*.password',
+  '*.secretSealed',
+  'body.kubeconfig',
+];
+
+/** Seams for what the process reaches outside itself; production uses the defaults. */
+export interface AppOverrides {
+  azure?: AzureAccess;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      providers: [{ provide: AZURE_ACCESS, useValue: overrides.azure ?? defaultAzureAccess() }],
+      exports: [AZURE_ACCESS],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+            genReqId: (req: IncomingMessage, res: ServerResponse) => {
+              const incoming = req.headers['x-request-id'];
+              const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
+            // Who made the request (set by the AuthGuard), on the completion line.
+            customProps: (req: IncomingMessage) => {
+              const p = (req as AuthedRequest).principal;
+              return p ? { actor: { kind: p.kind, id: p.id, name: p.name } } : {};
+            },
+          },
+        }),
+        PrismaModule,
+        SecretsModule,
+        AuthModule,
+        TokensModule,
+        HealthModule,
+        SnapshotsModule,
+        ClustersModule,
+        DemoModule,
+        PostureModule,
+        HistoryModule,
+        FindingsModule,
+        ReachabilityModule,
+        AnalyzeModule,
+        EvidenceModule,
+      ],
+    };
+  }
+}

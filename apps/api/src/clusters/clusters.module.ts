@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { SnapshotsModule } from '../snapshots/snapshots.module';
+import { ClusterPurgeRepository } from './cluster-purge.repository';
+import { ClustersController } from './clusters.controller';
+import { RegistrationService } from './registration.service';
+
+@Module({
+  imports: [SnapshotsModule],
+  controllers: [ClustersController],
+  providers: [RegistrationService, ClusterPurgeRepository],
+  exports: [RegistrationService],
+})
+export class ClustersModule {}

@@ -1,0 +1,142 @@
+// Environment configuration, parsed once at boot into a typed object. Every bad value is
+// reported at once (not the first one only) so an operator fixes the lot in one go.
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535').default(fallback);
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+
+/** The roles of the Prisma enum, listed here so configuration parsing needs no generated client. */
+export const ROLES = ['admin', 'security', 'auditor', 'manager'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Entra ID app roles named as the README suggests. */
+export const DEFAULT_OIDC_ROLE_MAP = 'Kordon.Admin=admin,Kordon.Security=security,Kordon.Auditor=auditor,Kordon.Manager=manager';
+
+const onOff = (fallback: 'on' | 'off' | 'auto') =>
+  z
+    .enum(['on', 'off', 'auto', 'true', 'false', '1', '0'], { message: 'must be on, off or auto' })
+    .default(fallback)
+    .transform((v) => (v === 'true' || v === '1' ? 'on' : v === 'false' || v === '0' ? 'off' : v) as 'on' | 'off' | 'auto');
+
+export const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
+  PORT: port(3000),
+  API_PORT: port(3001),
+  API_HOST: z.string().default('0.0.0.0'),
+  KORDON_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  KORDON_WEB_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  KORDON_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ message: 'must be a whole number 0-100000' })
+    .int('must be a whole number 0-100000')
+    .min(0, 'must be a whole number 0-100000')
+    .max(100000, 'must be a whole number 0-100000')
+    .default(60),
+  KORDON_OIDC_ISSUER: z.string().url('must be the issuer URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0').optional(),
+  KORDON_OIDC_AUDIENCE: csv,
+  KORDON_OIDC_JWKS_URI: z.string().url('must be a URL').optional(),
+  KORDON_OIDC_ROLE_CLAIM: z.string().regex(/^[\w:/.-]{1,200}$/, 'must be a claim name (dots reach into nested objects)').default('roles'),
+  KORDON_OIDC_ROLE_MAP: z
+    .string()
+    .default(DEFAULT_OIDC_ROLE_MAP)
+    .transform((v, ctx) => {
+      const map: Record<string, Role> = {};
+      for (const pair of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const at = pair.lastIndexOf('=');
+        const value = at > 0 ? pair.slice(0, at).trim() : '';
+        const role = at > 0 ? pair.slice(at + 1).trim() : '';
+        if (!value || !(ROLES as readonly string[]).includes(role)) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" must be <claim value>=<${ROLES.join('|')}>` });
+          continue;
+        }
+        map[value] = role as Role;
+      }
+      return map;
+    }),
+  KORDON_DEMO: onOff('auto'),
+  KORDON_SCHEDULER: onOff('on'),
+  KORDON_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  KORDON_DATA_DIR: z.string().default('.kordon'),
+  KORDON_EMBEDDED_PG_PORT: port(54329),
+  KORDON_SCHEDULE_MINUTES: z.coerce.number().int().min(5).max(10080).default(60),
+  KORDON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  KORDON_SNAPSHOT_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
+  KORDON_EXCLUDED_NAMESPACES: csv,
+  KORDON_KUBECONFIG: z.string().optional(),
+  KORDON_KUBE_CONTEXTS: csv,
+  KORDON_AZURE_SUBSCRIPTIONS: csv.pipe(z.array(z.string().regex(GUID, 'each subscription must be a GUID'))),
+  KORDON_AZURE_RESOURCE_GROUP: z.string().optional(),
+  KORDON_AZURE_TAGS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const tags: Record<string, string> = {};
+      for (const pair of v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []) {
+        const [key, ...rest] = pair.split('=');
+        if (!key || rest.length === 0) {
+          ctx.addIssue({ code: 'custom', message: `tag "${pair}" must be key=value` });
+          continue;
+        }
+        tags[key] = rest.join('=');
+      }
+      return tags;
+    }),
+  KORDON_ARM_ENDPOINT: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type AppConfig = z.infer<typeof envSchema> & {
+  /** The database URL actually in use (DATABASE_URL or the embedded server's). */
+  databaseUrl: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Rules between variables, checked on the raw strings so they are reported together with the
+ * per-variable ones (a schema-level refinement would only run once every variable parsed).
+ */
+function crossChecks(env: Record<string, string | undefined>): string[] {
+  const issues: string[] = [];
+  if (env.KORDON_OIDC_ISSUER && !env.KORDON_OIDC_AUDIENCE) {
+    issues.push('KORDON_OIDC_AUDIENCE: is required with KORDON_OIDC_ISSUER (the application ID URI or client id tokens are issued for)');
+  }
+  if (!env.KORDON_OIDC_ISSUER) {
+    for (const name of ['KORDON_OIDC_AUDIENCE', 'KORDON_OIDC_JWKS_URI', 'KORDON_OIDC_ROLE_CLAIM', 'KORDON_OIDC_ROLE_MAP']) {
+      if (env[name]) issues.push(`${name}: has no effect without KORDON_OIDC_ISSUER`);
+    }
+  }
+  if (env.KORDON_WEB_TOKEN && env.KORDON_WEB_TOKEN === env.KORDON_ADMIN_TOKEN) {
+    issues.push('KORDON_WEB_TOKEN: must differ from KORDON_ADMIN_TOKEN (the web app reads as an auditor)');
+  }
+  return issues;
+}
+
+/** Parses the environment; throws one ConfigError listing every bad variable. */
+export function parseEnv(env: NodeJS.ProcessEnv): z.infer<typeof envSchema> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  const issues = [
+    ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+    ...crossChecks(cleaned),
+  ];
+  if (issues.length || !result.success) throw new ConfigError(issues);
+  return result.data;
+}

@@ -1,0 +1,121 @@
+// Owns evidence exports: one snapshot as an auditor needs it, and the snapshots of a date range
+// with their manifest digests. Content sets repeat across unchanged snapshots, so one request
+// loads each set once.
+import { BadRequestException, Injectable } from '@nestjs/common';
+import type { EvidenceDocument, EvidenceList } from '@kordon/contracts';
+import { ClustersService } from '../clusters/clusters.service';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { KordonErrorCode, KordonException } from '../common/kordon.exception';
+import { SnapshotsRepository } from '../snapshots/snapshots.repository';
+import { buildEvidence, type EvidenceParts, type StoredNamespaceRow, type StoredPolicyRow, type StoredWorkloadRow, type StoredFindingRow } from './evidence-document';
+import { EvidenceErrorCode, EvidenceException } from './evidence.exception';
+import { parseInstant, requireInstant } from '../common/instant';
+
+export const MAX_RANGE_DAYS = 366;
+export const DEFAULT_RANGE_DAYS = 31;
+const DAY_MS = 86_400_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type SnapshotRow = Awaited<ReturnType<SnapshotsRepository['listSucceededBetween']>>[number];
+type ClusterRow = { id: string; name: string; source: string; environment: string | null; team: string | null };
+
+const clusterRef = (c: ClusterRow): EvidenceDocument['cluster'] => ({ id: c.id, name: c.name, source: c.source, environment: c.environment, team: c.team });
+
+/** Per-request memo of set reads, keyed by set hash. */
+class SetLoader {
+  private readonly memo = new Map<string, Promise<unknown>>();
+  constructor(private readonly repo: SnapshotsRepository) {}
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) this.memo.set(key, (p = load()));
+    return p;
+  }
+  policies = (h: string | null) => (h ? this.once(`p:${h}`, () => this.repo.policiesOfSet(h)) : Promise.resolve([] as StoredPolicyRow[]));
+  workloads = (h: string | null) => (h ? this.once(`w:${h}`, () => this.repo.workloadsOfSet(h)) : Promise.resolve([] as StoredWorkloadRow[]));
+  namespaces = (h: string | null) => (h ? this.once(`n:${h}`, () => this.repo.namespacesOfSet(h)) : Promise.resolve([] as StoredNamespaceRow[]));
+  findings = (h: string | null) => (h ? this.once(`f:${h}`, () => this.repo.findingsOfSet(h)) : Promise.resolve([] as StoredFindingRow[]));
+  labels = (hashes: string[]) => this.repo.labelSets(hashes);
+}
+
+@Injectable()
+export class EvidenceService {
+  constructor(private readonly snapshots: SnapshotsRepository, private readonly clusters: ClustersService) {}
+
+  async forSnapshot(id: string, now = new Date()): Promise<EvidenceDocument> {
+    const snap = await this.snapshots.findWithCluster(id);
+    if (!snap) throw new KordonException(KordonErrorCode.SnapshotNotFound, `snapshot ${id} not found`);
+    if (snap.status !== 'succeeded') {
+      throw new EvidenceException(EvidenceErrorCode.SnapshotNotSucceeded, `snapshot ${id} is ${snap.status}; evidence exists only for succeeded snapshots`);
+    }
+    return this.build(snap, clusterRef(snap.cluster), new SetLoader(this.snapshots), now);
+  }
+
+  async list(clusterId: string, q: { from?: string; to?: string; limit?: number; cursor?: string; include?: 'documents' }, now = new Date()): Promise<EvidenceList> {
+    const cluster = clusterRef(await this.clusters.require(clusterId));
+    const to = parseInstant(q.to, 'to') ?? now;
+    const from = parseInstant(q.from, 'from') ?? new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
+    if (from.getTime() > to.getTime()) throw new EvidenceException(EvidenceErrorCode.InvalidRange, 'from must not be after to');
+    if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
+      throw new EvidenceException(EvidenceErrorCode.InvalidRange, `the range may span at most ${MAX_RANGE_DAYS} days; split it`);
+    }
+    const withDocuments = q.include === 'documents';
+    if (withDocuments && (q.limit ?? 20) > 20) throw new BadRequestException('with include=documents a page holds at most 20 snapshots (limit ≤ 20)');
+    const limit = q.limit ?? 20;
+    const c = decodeCursor(q.cursor, 2);
+    if (c && (Number.isNaN(Date.parse(String(c[0]))) || !UUID.test(String(c[1])))) {
+      throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
+    }
+    const rows = await this.snapshots.listSucceededBetween(clusterId, from, to, limit + 1, c ? { startedAt: requireInstant(c[0], 'cursor'), id: String(c[1]) } : undefined);
+    const page = rows.slice(0, limit);
+    const sets = new SetLoader(this.snapshots);
+    const items = [];
+    // One at a time: consecutive snapshots share sets, which the loader then reads once.
+    for (const s of page) {
+      const doc = await this.build(s, cluster, sets, now);
+      items.push({
+        snapshotId: s.id,
+        trigger: s.trigger,
+        startedAt: s.startedAt.toISOString(),
+        finishedAt: s.finishedAt?.toISOString() ?? null,
+        manifestDigest: doc.integrity.manifestDigest,
+        contentAddressesVerified: doc.integrity.contentAddressesVerified,
+        links: { evidence: `/api/snapshots/${s.id}/evidence` },
+        ...(withDocuments ? { document: doc } : {}),
+      });
+    }
+    const last = page[page.length - 1];
+    return {
+      clusterId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      items,
+      nextCursor: rows.length > limit ? encodeCursor([last.startedAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  private async build(snap: SnapshotRow, cluster: EvidenceDocument['cluster'], sets: SetLoader, now: Date): Promise<EvidenceDocument> {
+    const [policies, workloads, namespaces, findings, postures] = await Promise.all([
+      sets.policies(snap.policySetHash),
+      sets.workloads(snap.workloadSetHash),
+      sets.namespaces(snap.namespaceSetHash),
+      sets.findings(snap.findingSetHash),
+      this.snapshots.namespacePostures(snap.id),
+    ]);
+    const hashes = [
+      ...namespaces.map((n) => n.labelSetHash),
+      ...workloads.flatMap((w) => [w.labelSetHash, ...((Array.isArray(w.pods) ? w.pods : []) as { labelSetHash: string }[]).map((p) => p.labelSetHash)]),
+    ];
+    const labelRows = await sets.labels(hashes);
+    const parts: EvidenceParts = {
+      cluster,
+      snapshot: snap,
+      policies,
+      namespaces,
+      workloads,
+      findings,
+      postures,
+      labels: new Map(labelRows.map((l) => [l.hash, l.labels as Record<string, string>])),
+    };
+    return buildEvidence(parts, now);
+  }
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FindingRuleView, FleetFindingItem, Page } from '@kordon/contracts';
+import { Roles } from '../auth/auth.guard';
+import { READ_AGGREGATES, READ_DETAIL } from '../auth/roles';
+import { FindingRuleDto, FindingsPageDto, ListFindingsQuery } from './dto/findings.dto';
+import { FindingsService } from './findings.service';
+
+@ApiTags('findings')
+@Controller('findings')
+export class FindingsController {
+  constructor(private readonly findings: FindingsService) {}
+
+  @Get()
+  @Roles(...READ_DETAIL)
+  @ApiOperation({
+    summary: "Findings of each cluster's latest succeeded snapshot (or the one in force at `at`), most severe first",
+    description: 'Filter by cluster, namespace, severity and rule id; each finding carries its remediation from the rule catalog and, where the rule has one, a YAML fix filled in for it.',
+  })
+  @ApiOkResponse({ type: FindingsPageDto })
+  @ApiBadRequestResponse({ description: 'Invalid filter, time, limit or cursor' })
+  @ApiNotFoundResponse({ description: 'Unknown cluster' })
+  list(@Query() q: ListFindingsQuery): Promise<Page<FleetFindingItem>> {
+    return this.findings.list(q);
+  }
+
+  @Get('rules')
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({ summary: 'The findings catalog: every rule with its rationale, remediation and references' })
+  @ApiOkResponse({ type: [FindingRuleDto] })
+  rules(): FindingRuleView[] {
+    return this.findings.rules();
+  }
+}

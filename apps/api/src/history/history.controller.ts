@@ -1,0 +1,69 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { ClusterHistory, FleetHistory, FleetSummary, NamespaceHistory } from '@kordon/contracts';
+import { Roles } from '../auth/auth.guard';
+import { READ_AGGREGATES } from '../auth/roles';
+import { IdParam } from '../clusters/dto/register-cluster.dto';
+import { NamespaceParam } from '../posture/dto/posture.dto';
+import {
+  ClusterHistoryDto, FleetHistoryDto, FleetHistoryQuery, FleetSummaryDto, FleetSummaryQuery, HistoryQuery, NamespaceHistoryDto,
+} from './dto/history.dto';
+import { HistoryService } from './history.service';
+
+const RANGE_ERRORS = 'Malformed id or time, from after to, unknown bucket, or more than 2,000 buckets';
+
+@ApiTags('history')
+@Controller()
+export class HistoryController {
+  constructor(private readonly history: HistoryService) {}
+
+  @Get('clusters/:id/history')
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({
+    summary: 'Coverage and default-deny of a cluster over time',
+    description: 'One point per bucket: the last succeeded snapshot taken in it (buckets without a snapshot have no point). Default range: the last 30 days, by day.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ClusterHistoryDto })
+  @ApiBadRequestResponse({ description: RANGE_ERRORS })
+  @ApiNotFoundResponse({ description: 'Unknown cluster' })
+  cluster(@Param() p: IdParam, @Query() q: HistoryQuery): Promise<ClusterHistory> {
+    return this.history.cluster(p.id, q);
+  }
+
+  @Get('clusters/:id/namespaces/:namespace/history')
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({
+    summary: 'Coverage and default-deny of one namespace over time',
+    description: 'One point per bucket: the namespace as the last snapshot taken in the bucket saw it.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'namespace', example: 'payments' })
+  @ApiOkResponse({ type: NamespaceHistoryDto })
+  @ApiBadRequestResponse({ description: RANGE_ERRORS })
+  @ApiNotFoundResponse({ description: 'Unknown cluster, or a namespace the cluster never had' })
+  namespace(@Param() p: NamespaceParam, @Query() q: HistoryQuery): Promise<NamespaceHistory> {
+    return this.history.namespace(p.id, p.namespace, q);
+  }
+
+  @Get('fleet/history')
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({
+    summary: 'Rollout progress: namespaces with default-deny per environment, team or cluster over time',
+    description: 'Every bucket counts each live cluster with its last snapshot taken up to the end of the bucket (earlier snapshots carry forward), so clusters snapshotted less often than the bucket never drop out.',
+  })
+  @ApiOkResponse({ type: FleetHistoryDto })
+  @ApiBadRequestResponse({ description: RANGE_ERRORS })
+  fleet(@Query() q: FleetHistoryQuery): Promise<FleetHistory> {
+    return this.history.fleet(q);
+  }
+
+  @Get('fleet/summary')
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({ summary: "Current totals (or at `at`) per environment and team: namespaces with default-deny, pod coverage, findings" })
+  @ApiOkResponse({ type: FleetSummaryDto })
+  @ApiBadRequestResponse({ description: 'Malformed time or filter' })
+  summary(@Query() q: FleetSummaryQuery): Promise<FleetSummary> {
+    return this.history.summary(q);
+  }
+}

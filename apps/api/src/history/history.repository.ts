@@ -1,0 +1,163 @@
+// History straight from the pre-computed rows: one point per bucket, the LAST snapshot taken in
+// it, chosen in SQL (date_trunc + DISTINCT ON) so a year of hourly snapshots never leaves the
+// database. Per-cluster points read the roll-up stored on `snapshot` (index on cluster, status,
+// started_at); per-namespace points read `namespace_posture` through its (cluster_id, namespace,
+// taken_at) index without touching the JSON detail.
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '@prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+
+export interface ClusterPointRow {
+  bucket: Date;
+  id: string;
+  started_at: Date;
+  posture: Record<string, unknown> | null;
+}
+
+export interface NamespacePointRow {
+  bucket: Date;
+  snapshot_id: string;
+  taken_at: Date;
+  excluded: boolean;
+  pods: number;
+  workloads: number;
+  policies: number;
+  ingress_isolated_pods: number;
+  egress_isolated_pods: number;
+  ingress_isolated_workloads: number;
+  egress_isolated_workloads: number;
+  default_deny_ingress: boolean;
+  default_deny_egress: boolean;
+  effectively_isolated_ingress: boolean;
+  effectively_isolated_egress: boolean;
+}
+
+export interface FleetPointRow {
+  cluster_id: string;
+  /** Null for the snapshot in force before the range (carried into its first buckets). */
+  bucket: Date | null;
+  namespaces: number | null;
+  dd_ingress: number | null;
+  dd_egress: number | null;
+}
+
+export interface FleetClusterRow {
+  id: string;
+  name: string;
+  environment: string | null;
+  team: string | null;
+}
+
+export interface FleetSummaryRow extends FleetClusterRow {
+  snapshot_id: string;
+  posture: Record<string, unknown> | null;
+  namespaces: number;
+  pods: number;
+  ingress_isolated_pods: number;
+  egress_isolated_pods: number;
+  dd_ingress: number;
+  dd_egress: number;
+}
+
+export interface FleetFilter {
+  environment?: string;
+  team?: string;
+}
+
+function clusterFilter(f: FleetFilter): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`c.deleted_at IS NULL`];
+  if (f.environment) parts.push(Prisma.sql`c.environment = ${f.environment}`);
+  if (f.team) parts.push(Prisma.sql`c.team = ${f.team}`);
+  return Prisma.join(parts, ' AND ');
+}
+
+@Injectable()
+export class HistoryRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  clusterPoints(clusterId: string, from: Date, to: Date, bucket: string) {
+    return this.prisma.$queryRaw<ClusterPointRow[]>`
+      SELECT DISTINCT ON (1) date_trunc(${bucket}::text, s.started_at, 'UTC') AS bucket, s.id, s.started_at, s.posture
+      FROM snapshot s
+      WHERE s.cluster_id = ${clusterId}::uuid AND s.status = 'succeeded' AND s.started_at >= ${from} AND s.started_at <= ${to}
+      ORDER BY 1, s.started_at DESC, s.id DESC`;
+  }
+
+  namespacePoints(clusterId: string, namespace: string, from: Date, to: Date, bucket: string) {
+    return this.prisma.$queryRaw<NamespacePointRow[]>`
+      SELECT DISTINCT ON (1) date_trunc(${bucket}::text, p.taken_at, 'UTC') AS bucket, p.snapshot_id, p.taken_at,
+             p.excluded, p.pods, p.workloads, p.policies, p.ingress_isolated_pods, p.egress_isolated_pods,
+             p.ingress_isolated_workloads, p.egress_isolated_workloads, p.default_deny_ingress, p.default_deny_egress,
+             p.effectively_isolated_ingress, p.effectively_isolated_egress
+      FROM namespace_posture p
+      WHERE p.cluster_id = ${clusterId}::uuid AND p.namespace = ${namespace} AND p.taken_at >= ${from} AND p.taken_at <= ${to}
+      ORDER BY 1, p.taken_at DESC, p.snapshot_id DESC`;
+  }
+
+  async namespaceEverSeen(clusterId: string, namespace: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<unknown[]>`
+      SELECT 1 FROM namespace_posture WHERE cluster_id = ${clusterId}::uuid AND namespace = ${namespace} LIMIT 1`;
+    return rows.length > 0;
+  }
+
+  fleetClusters(f: FleetFilter) {
+    return this.prisma.$queryRaw<FleetClusterRow[]>`
+      SELECT c.id, c.name, c.environment, c.team FROM cluster c WHERE ${clusterFilter(f)} ORDER BY c.name`;
+  }
+
+  /**
+   * Per live cluster: the last snapshot of each bucket in the range, plus the snapshot in force
+   * when the range starts (bucket null), so a cluster snapshotted less often than the bucket
+   * still counts in every bucket with the posture it had then.
+   */
+  fleetPoints(from: Date, to: Date, bucket: string, f: FleetFilter) {
+    return this.prisma.$queryRaw<FleetPointRow[]>`
+      WITH live AS (SELECT c.id FROM cluster c WHERE ${clusterFilter(f)})
+      SELECT cluster_id, NULL::timestamptz AS bucket, namespaces, dd_ingress, dd_egress FROM (
+        SELECT l.id AS cluster_id, (s.posture->>'namespaces')::int AS namespaces,
+               (s.posture->'ingress'->>'namespacesWithDefaultDeny')::int AS dd_ingress,
+               (s.posture->'egress'->>'namespacesWithDefaultDeny')::int AS dd_egress
+        FROM live l
+        JOIN LATERAL (
+          SELECT s.posture FROM snapshot s
+          WHERE s.cluster_id = l.id AND s.status = 'succeeded' AND s.started_at < ${from}
+          ORDER BY s.started_at DESC, s.id DESC LIMIT 1
+        ) s ON true
+      ) before
+      UNION ALL
+      SELECT * FROM (
+        SELECT DISTINCT ON (s.cluster_id, 2) s.cluster_id, date_trunc(${bucket}::text, s.started_at, 'UTC') AS bucket,
+               (s.posture->>'namespaces')::int AS namespaces,
+               (s.posture->'ingress'->>'namespacesWithDefaultDeny')::int AS dd_ingress,
+               (s.posture->'egress'->>'namespacesWithDefaultDeny')::int AS dd_egress
+        FROM snapshot s JOIN live l ON l.id = s.cluster_id
+        WHERE s.status = 'succeeded' AND s.started_at >= ${from} AND s.started_at <= ${to}
+        ORDER BY s.cluster_id, 2, s.started_at DESC, s.id DESC
+      ) inside`;
+  }
+
+  /** Each live cluster's snapshot in force (latest, or at `at`) with its namespace totals. */
+  fleetSummary(at: Date | undefined, f: FleetFilter) {
+    const atFilter = at ? Prisma.sql`AND s.started_at <= ${at}` : Prisma.empty;
+    return this.prisma.$queryRaw<FleetSummaryRow[]>`
+      SELECT c.id, c.name, c.environment, c.team, s.id AS snapshot_id, s.posture,
+             a.namespaces, a.pods, a.ingress_isolated_pods, a.egress_isolated_pods, a.dd_ingress, a.dd_egress
+      FROM cluster c
+      JOIN LATERAL (
+        SELECT s.id, s.posture FROM snapshot s
+        WHERE s.cluster_id = c.id AND s.status = 'succeeded' ${atFilter}
+        ORDER BY s.started_at DESC, s.id DESC LIMIT 1
+      ) s ON true
+      JOIN LATERAL (
+        SELECT count(*)::int AS namespaces,
+               coalesce(sum(p.pods), 0)::int AS pods,
+               coalesce(sum(p.ingress_isolated_pods), 0)::int AS ingress_isolated_pods,
+               coalesce(sum(p.egress_isolated_pods), 0)::int AS egress_isolated_pods,
+               count(*) FILTER (WHERE p.default_deny_ingress)::int AS dd_ingress,
+               count(*) FILTER (WHERE p.default_deny_egress)::int AS dd_egress
+        FROM namespace_posture p WHERE p.snapshot_id = s.id AND NOT p.excluded
+      ) a ON true
+      WHERE ${clusterFilter(f)}
+      ORDER BY c.name`;
+  }
+}

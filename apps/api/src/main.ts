@@ -1,0 +1,61 @@
+// The API process: parse configuration, find (or start) PostgreSQL, apply migrations, seed the
+// demo fleet when asked, then serve and schedule.
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { fromRepoRoot } from './common/paths';
+import { ConfigError, parseEnv, type AppConfig } from './config/env.schema';
+import { RegistrationService } from './clusters/registration.service';
+import { DemoService } from './demo/demo.service';
+import { resolveDatabaseServer } from './prisma/database-server';
+import { applyMigrations } from './prisma/migrator';
+import { SchedulerService } from './snapshots/scheduler.service';
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = parseEnv(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = (m: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: m })}\n`);
+  const server = await resolveDatabaseServer({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: fromRepoRoot(env.KORDON_DATA_DIR, 'pg'),
+    port: env.KORDON_EMBEDDED_PG_PORT,
+    log,
+  });
+  if (server.embedded) log(`using the embedded PostgreSQL (${fromRepoRoot(env.KORDON_DATA_DIR, 'pg')}); set DATABASE_URL to use your own`);
+  const migrations = await applyMigrations(server.url);
+  log(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already in place`);
+  const config: AppConfig = { ...env, databaseUrl: server.url };
+  const app = await createApp(config);
+  await app.init();
+  await app.get(DemoService).seedIfWanted();
+  await app.get(RegistrationService).registerConfigured();
+  if (config.KORDON_SCHEDULER !== 'off') {
+    app.get(SchedulerService).start();
+    app.get(RegistrationService).start();
+  }
+  await app.listen(config.API_PORT, config.API_HOST);
+  log(`Kordon API listening on http://${config.API_HOST}:${config.API_PORT}/api (docs at /api/docs)`);
+  if (!config.KORDON_ADMIN_TOKEN && !config.KORDON_OIDC_ISSUER) {
+    log('no KORDON_ADMIN_TOKEN and no KORDON_OIDC_ISSUER: only tokens created earlier can call the API; set one to administer Kordon');
+  }
+  if (!config.KORDON_WEB_TOKEN) log('no KORDON_WEB_TOKEN: the web app cannot read the API (npm start sets one)');
+  const stop = async () => {
+    await app.close();
+    await server.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+void main().catch((err) => {
+  process.stderr.write(`Kordon API failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+// Query validation and OpenAPI schemas of the posture resource.
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import type {
+  BaselineBreakerView, BaselineView, ClusterPosture, ClusterRef, DefaultDenyFilter, DirectionCoverage, NamespaceDetail,
+  NamespaceDirectionDetail, NamespaceDirectionPosture, NamespacePostureItem, PolicyItem, PostureSort, PostureSummary, SnapshotRef,
+  WorkloadIsolation, WorkloadPostureItem,
+} from '@kordon/contracts';
+import { FindingItemDto } from '../../findings/dto/findings.dto';
+import { NAMESPACE_NAME } from '../query-input';
+
+
+export const POSTURE_SORTS: PostureSort[] = ['name', 'coverage', 'ingressCoverage', 'egressCoverage', 'pods', 'findings'];
+export const DEFAULT_DENY_FILTERS: DefaultDenyFilter[] = ['ingress', 'egress', 'both', 'none', 'incomplete'];
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class AtQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Read the snapshot in force at this time (latest when absent). Without an offset, UTC.' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' }) at?: string;
+}
+
+export class PostureQuery extends AtQuery {
+  @ApiPropertyOptional({ enum: POSTURE_SORTS, default: 'name', description: '`coverage` is the mean of ingress and egress pod coverage; namespaces without pods sort last' })
+  @IsOptional() @IsIn(POSTURE_SORTS) sort?: PostureSort;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ type: Boolean, description: 'Only excluded (system) namespaces, or only the others' })
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'excluded must be true or false' }) excluded?: boolean;
+
+  @ApiPropertyOptional({ enum: DEFAULT_DENY_FILTERS, description: '`ingress`/`egress`: has that baseline; `both`; `none`: neither; `incomplete`: lacks at least one' })
+  @IsOptional() @IsIn(DEFAULT_DENY_FILTERS) defaultDeny?: DefaultDenyFilter;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 200 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page (same sort and filters)' })
+  @IsOptional() @IsString() @MaxLength(1024) cursor?: string;
+}
+
+export class NamespaceParam {
+  @IsUUID('all', { message: 'id must be a UUID' }) id!: string;
+  @Matches(NAMESPACE_NAME, { message: 'namespace must be a Kubernetes namespace name (lower-case letters, digits, "-", at most 63)' }) namespace!: string;
+}
+
+// ---- responses ----
+
+export class ClusterRefDto implements ClusterRef {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: String, nullable: true }) environment!: string | null;
+  @ApiProperty({ type: String, nullable: true }) team!: string | null;
+}
+
+export class SnapshotRefDto implements SnapshotRef {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the snapshot was taken (its start)' }) takenAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
+}
+
+export class PostureSnapshotRefDto extends SnapshotRefDto {
+  @ApiProperty({ enum: ['azure', 'calico', 'cilium', 'none', 'unknown'] }) engine!: string;
+  @ApiProperty({ description: 'Whether the engine enforces NetworkPolicy at all' }) enforced!: boolean;
+}
+
+class DirectionCoverageDto implements DirectionCoverage {
+  @ApiProperty({ description: 'Share of pods isolated, 0..1' }) pods!: number;
+  @ApiProperty({ description: 'Share of workloads isolated, 0..1' }) workloads!: number;
+  @ApiProperty() namespacesWithDefaultDeny!: number;
+}
+
+class SeverityCountsDto {
+  @ApiProperty() critical!: number;
+  @ApiProperty() high!: number;
+  @ApiProperty() medium!: number;
+  @ApiProperty() low!: number;
+  @ApiProperty() info!: number;
+}
+
+export class PostureSummaryDto implements PostureSummary {
+  @ApiProperty({ format: 'uuid' }) snapshotId!: string;
+  @ApiProperty({ format: 'date-time' }) takenAt!: string;
+  @ApiProperty({ description: 'Non-excluded namespaces' }) namespaces!: number;
+  @ApiProperty() excludedNamespaces!: number;
+  @ApiProperty({ type: DirectionCoverageDto }) ingress!: DirectionCoverageDto;
+  @ApiProperty({ type: DirectionCoverageDto }) egress!: DirectionCoverageDto;
+  @ApiProperty() enforced!: boolean;
+  @ApiPropertyOptional({ type: SeverityCountsDto }) findings?: SeverityCountsDto;
+}
+
+export class NamespaceDirectionDto implements NamespaceDirectionPosture {
+  @ApiProperty() isolatedPods!: number;
+  @ApiProperty() isolatedWorkloads!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'isolatedPods / pods; null without pods' }) podCoverage!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) workloadCoverage!: number | null;
+  @ApiProperty({ description: 'A default-deny baseline is present and not undone' }) defaultDeny!: boolean;
+  @ApiProperty({ description: 'Every current pod is isolated' }) effectivelyIsolated!: boolean;
+}
+
+export class NamespacePostureItemDto implements NamespacePostureItem {
+  @ApiProperty() name!: string;
+  @ApiProperty() excluded!: boolean;
+  @ApiProperty() pods!: number;
+  @ApiProperty() workloads!: number;
+  @ApiProperty({ description: 'NetworkPolicy and CRD policy objects in the namespace' }) policies!: number;
+  @ApiProperty({ description: 'Findings about the namespace in this snapshot' }) findings!: number;
+  @ApiProperty({ type: NamespaceDirectionDto }) ingress!: NamespaceDirectionDto;
+  @ApiProperty({ type: NamespaceDirectionDto }) egress!: NamespaceDirectionDto;
+}
+
+export class ClusterPostureDto implements ClusterPosture {
+  @ApiProperty({ type: ClusterRefDto }) cluster!: ClusterRefDto;
+  @ApiProperty({ type: PostureSnapshotRefDto }) snapshot!: PostureSnapshotRefDto;
+  @ApiProperty({ type: PostureSummaryDto }) summary!: PostureSummaryDto;
+  @ApiProperty({ type: [NamespacePostureItemDto] }) items!: NamespacePostureItemDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+class BaselineBreakerDto implements BaselineBreakerView {
+  @ApiProperty() policy!: string;
+  @ApiProperty({ type: [String] }) reasons!: string[];
+  @ApiProperty() openedPods!: number;
+  @ApiProperty() selectsAllPods!: boolean;
+}
+
+class BaselineDto implements BaselineView {
+  @ApiProperty() present!: boolean;
+  @ApiProperty({ type: [String] }) policies!: string[];
+  @ApiProperty() broken!: boolean;
+  @ApiProperty({ type: [BaselineBreakerDto] }) brokenBy!: BaselineBreakerDto[];
+}
+
+class NamespaceDirectionDetailDto extends NamespaceDirectionDto implements NamespaceDirectionDetail {
+  @ApiProperty() pods!: number;
+  @ApiProperty() workloads!: number;
+  @ApiProperty({ description: 'Policies selecting at least one current pod for this direction' }) policies!: number;
+  @ApiProperty({ type: BaselineDto }) baseline!: BaselineDto;
+}
+
+class WorkloadIsolationDto implements WorkloadIsolation {
+  @ApiProperty() isolated!: boolean;
+  @ApiProperty({ type: [String], description: 'NetworkPolicy names, CRD policies as Kind/name' }) policies!: string[];
+}
+
+class WorkloadPostureItemDto implements WorkloadPostureItem {
+  @ApiProperty() kind!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() pods!: number;
+  @ApiProperty() excluded!: boolean;
+  @ApiProperty({ enum: ['template', 'pods'] }) basis!: 'template' | 'pods';
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true }) labels!: Record<string, string> | null;
+  @ApiProperty({ type: WorkloadIsolationDto }) ingress!: WorkloadIsolationDto;
+  @ApiProperty({ type: WorkloadIsolationDto }) egress!: WorkloadIsolationDto;
+}
+
+class PolicyItemDto implements PolicyItem {
+  @ApiProperty({ description: 'SHA-256 of body' }) hash!: string;
+  @ApiProperty() apiVersion!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null for cluster-scoped CRD policies' }) namespace!: string | null;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'The JSON text exactly as the API server served it' }) body!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'body parsed' }) object!: Record<string, unknown> | null;
+  @ApiProperty({ type: [String], description: 'Workloads of the namespace it selects (Kind/name)' }) selects!: string[];
+}
+
+class NamespaceHeaderDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() excluded!: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
+  @ApiProperty() pods!: number;
+  @ApiProperty() terminatedPods!: number;
+  @ApiProperty() workloads!: number;
+  @ApiProperty({ description: 'NetworkPolicy objects' }) policies!: number;
+  @ApiProperty({ description: 'Namespaced CRD policies evaluated' }) crdPolicies!: number;
+  @ApiProperty({ type: NamespaceDirectionDetailDto }) ingress!: NamespaceDirectionDetailDto;
+  @ApiProperty({ type: NamespaceDirectionDetailDto }) egress!: NamespaceDirectionDetailDto;
+}
+
+export class NamespaceDetailDto implements NamespaceDetail {
+  @ApiProperty({ type: ClusterRefDto }) cluster!: ClusterRefDto;
+  @ApiProperty({ type: SnapshotRefDto }) snapshot!: SnapshotRefDto;
+  @ApiProperty({ type: NamespaceHeaderDto }) namespace!: NamespaceHeaderDto;
+  @ApiProperty({ type: [WorkloadPostureItemDto] }) workloads!: WorkloadPostureItemDto[];
+  @ApiProperty({ type: [PolicyItemDto] }) policies!: PolicyItemDto[];
+  @ApiProperty({ type: [FindingItemDto] }) findings!: FindingItemDto[];
+}

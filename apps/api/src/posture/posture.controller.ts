@@ -1,0 +1,43 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { ClusterPosture, NamespaceDetail } from '@kordon/contracts';
+import { Roles } from '../auth/auth.guard';
+import { READ_AGGREGATES, READ_DETAIL } from '../auth/roles';
+import { IdParam } from '../clusters/dto/register-cluster.dto';
+import { AtQuery, ClusterPostureDto, NamespaceDetailDto, NamespaceParam, PostureQuery } from './dto/posture.dto';
+import { PostureService } from './posture.service';
+
+@ApiTags('posture')
+@Controller('clusters/:id')
+export class PostureController {
+  constructor(private readonly posture: PostureService) {}
+
+  @Get('posture')
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({
+    summary: 'Posture of a cluster at its latest snapshot, or at the snapshot in force at `at`',
+    description: 'The cluster roll-up stored with the snapshot and one row per namespace (pods, workloads, isolation and coverage per direction, default-deny, policies, findings), filtered, sorted and cursor-paged.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ClusterPostureDto })
+  @ApiBadRequestResponse({ description: 'Malformed id, time, sort, filter, limit or cursor' })
+  @ApiNotFoundResponse({ description: 'Unknown cluster, or no succeeded snapshot at or before `at`' })
+  cluster(@Param() p: IdParam, @Query() q: PostureQuery): Promise<ClusterPosture> {
+    return this.posture.cluster(p.id, q);
+  }
+
+  @Get('namespaces/:namespace')
+  @Roles(...READ_DETAIL)
+  @ApiOperation({
+    summary: 'One namespace at the latest snapshot or at `at`: labels, workloads, policies (raw), findings, baseline',
+    description: 'Workloads with their isolation per direction and the policies selecting them; the namespace\'s policies as served (and parsed), plus cluster-scoped ones selecting its workloads; its findings with remediation.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'namespace', example: 'payments' })
+  @ApiOkResponse({ type: NamespaceDetailDto })
+  @ApiBadRequestResponse({ description: 'Malformed id, namespace name or time' })
+  @ApiNotFoundResponse({ description: 'Unknown cluster, no snapshot in force, or the namespace was not in it' })
+  namespace(@Param() p: NamespaceParam, @Query() q: AtQuery): Promise<NamespaceDetail> {
+    return this.posture.namespace(p.id, p.namespace, q.at);
+  }
+}

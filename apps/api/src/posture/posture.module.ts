@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { FindingsModule } from '../findings/findings.module';
+import { SnapshotsModule } from '../snapshots/snapshots.module';
+import { PostureController } from './posture.controller';
+import { PostureRepository } from './posture.repository';
+import { PostureService } from './posture.service';
+
+/** Owns reading a cluster's posture at a snapshot (latest or in force at a past time). */
+@Module({ imports: [SnapshotsModule, FindingsModule], controllers: [PostureController], providers: [PostureRepository, PostureService], exports: [PostureService] })
+export class PostureModule {}

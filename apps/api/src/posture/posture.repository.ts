@@ -1,0 +1,99 @@
+// Reads the posture a snapshot stored: the cluster and its snapshot in force in one round trip,
+// the flat namespace rows (never their JSON detail) for the cluster page, and one namespace's
+// detail, labels, policies and workload labels from the content-addressed sets.
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma/prisma.service';
+
+export interface ClusterAtRow {
+  cluster_id: string;
+  name: string;
+  environment: string | null;
+  team: string | null;
+  snapshot_id: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  policy_engine: string | null;
+  posture: Record<string, unknown> | null;
+  policy_set_hash: string | null;
+  workload_set_hash: string | null;
+  namespace_set_hash: string | null;
+  finding_set_hash: string | null;
+}
+
+export interface PolicyRecord {
+  hash: string;
+  api_version: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+  body: string;
+}
+
+@Injectable()
+export class PostureRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * A live cluster and its snapshot in force at `at` (the latest succeeded one started at or
+   * before it; the latest when `at` is absent). No row: unknown cluster; null snapshot: none yet.
+   */
+  async clusterAt(clusterId: string, at?: Date): Promise<ClusterAtRow | null> {
+    const rows = await this.prisma.$queryRaw<ClusterAtRow[]>`
+      SELECT c.id AS cluster_id, c.name, c.environment, c.team,
+             s.id AS snapshot_id, s.started_at, s.finished_at, s.policy_engine, s.posture,
+             s.policy_set_hash, s.workload_set_hash, s.namespace_set_hash, s.finding_set_hash
+      FROM cluster c
+      LEFT JOIN LATERAL (
+        SELECT s.id, s.started_at, s.finished_at, s.policy_engine, s.posture,
+               s.policy_set_hash, s.workload_set_hash, s.namespace_set_hash, s.finding_set_hash
+        FROM snapshot s
+        WHERE s.cluster_id = c.id AND s.status = 'succeeded' AND s.started_at <= ${at ?? new Date('9999-12-31T00:00:00Z')}
+        ORDER BY s.started_at DESC, s.id DESC LIMIT 1
+      ) s ON true
+      WHERE c.id = ${clusterId}::uuid AND c.deleted_at IS NULL`;
+    return rows[0] ?? null;
+  }
+
+  /** Every namespace row of a snapshot without the JSON detail: bounded by the namespaces. */
+  namespaceRows(snapshotId: string) {
+    return this.prisma.namespacePosture.findMany({
+      where: { snapshotId },
+      omit: { detail: true, snapshotId: true, clusterId: true, takenAt: true },
+      orderBy: { namespace: 'asc' },
+    });
+  }
+
+  namespaceRow(snapshotId: string, namespace: string) {
+    return this.prisma.namespacePosture.findUnique({ where: { snapshotId_namespace: { snapshotId, namespace } } });
+  }
+
+  async namespaceLabels(namespaceSetHash: string, namespace: string): Promise<Record<string, string> | null> {
+    const row = await this.prisma.namespaceSetMember.findUnique({
+      where: { setHash_name: { setHash: namespaceSetHash, name: namespace } },
+      select: { labelSet: { select: { labels: true } } },
+    });
+    return row ? (row.labelSet.labels as Record<string, string>) : null;
+  }
+
+  /** The namespace's policies, and the cluster-scoped ones (the caller keeps those that apply). */
+  policies(policySetHash: string, namespace: string) {
+    return this.prisma.$queryRaw<PolicyRecord[]>`
+      SELECT p.hash, p.api_version, p.kind, p.namespace, p.name, p.body
+      FROM policy_set_member m
+      -- One primary-key lookup per member (see SET_FINDINGS in findings.repository.ts).
+      JOIN LATERAL (SELECT * FROM policy_object p WHERE p.hash = m.policy_hash LIMIT 1) p ON true
+      WHERE m.set_hash = ${policySetHash} AND (p.namespace = ${namespace} OR p.namespace IS NULL)
+      ORDER BY p.namespace NULLS LAST, p.kind, p.name, p.hash`;
+  }
+
+  /** Labels of the namespace's workloads (pod template or first pod), by `kind/name`. */
+  async workloadLabels(workloadSetHash: string, namespace: string): Promise<Map<string, Record<string, string>>> {
+    const rows = await this.prisma.$queryRaw<{ kind: string; name: string; labels: Record<string, string> }[]>`
+      SELECT w.kind, w.name, l.labels
+      FROM workload_set_member m
+      JOIN workload_object w ON w.hash = m.workload_hash
+      JOIN label_set l ON l.hash = w.label_set_hash
+      WHERE m.set_hash = ${workloadSetHash} AND w.namespace = ${namespace}`;
+    return new Map(rows.map((r) => [`${r.kind}/${r.name}`, r.labels]));
+  }
+}

@@ -1,0 +1,264 @@
+// Posture of a cluster at a snapshot (the latest, or the one in force at a past time) and one
+// namespace in detail. Everything comes from what the snapshot stored: the engine never runs
+// here, so a page about last March shows exactly what was computed last March.
+import { BadRequestException, Injectable } from '@nestjs/common';
+import type {
+  ClusterPosture, ClusterRef, NamespaceDetail, NamespaceDirectionDetail, NamespacePostureItem, PolicyItem, PostureSummary,
+  WorkloadPostureItem,
+} from '@kordon/contracts';
+import type { NamespacePosture as EngineNamespacePosture, WorkloadPosture, DirectionPosture } from '@kordon/policy-engine';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { KordonErrorCode, KordonException } from '../common/kordon.exception';
+import { FindingsService } from '../findings/findings.service';
+import type { PostureQuery } from './dto/posture.dto';
+import { PostureErrorCode, PostureException } from './posture.exception';
+import { PostureRepository, type ClusterAtRow, type PolicyRecord } from './posture.repository';
+import { parseInstant } from './query-input';
+
+type Row = Awaited<ReturnType<PostureRepository['namespaceRows']>>[number];
+type SnapshotRow = ClusterAtRow & { snapshot_id: string; started_at: Date };
+type NamespaceDetailJson = EngineNamespacePosture & { workloads?: WorkloadPosture[] };
+
+const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+
+export function toNamespaceItem(r: Row, findings: number): NamespacePostureItem {
+  return {
+    name: r.namespace,
+    excluded: r.excluded,
+    pods: r.pods,
+    workloads: r.workloads,
+    policies: r.policies,
+    findings,
+    ingress: {
+      isolatedPods: r.ingressIsolatedPods,
+      isolatedWorkloads: r.ingressIsolatedWorkloads,
+      podCoverage: share(r.ingressIsolatedPods, r.pods),
+      workloadCoverage: share(r.ingressIsolatedWorkloads, r.workloads),
+      defaultDeny: r.defaultDenyIngress,
+      effectivelyIsolated: r.effectivelyIsolatedIngress,
+    },
+    egress: {
+      isolatedPods: r.egressIsolatedPods,
+      isolatedWorkloads: r.egressIsolatedWorkloads,
+      podCoverage: share(r.egressIsolatedPods, r.pods),
+      workloadCoverage: share(r.egressIsolatedWorkloads, r.workloads),
+      defaultDeny: r.defaultDenyEgress,
+      effectivelyIsolated: r.effectivelyIsolatedEgress,
+    },
+  };
+}
+
+/** The sort value of a row; null (no pods) always sorts last. */
+function sortValue(item: NamespacePostureItem, sort: NonNullable<PostureQuery['sort']>): string | number | null {
+  switch (sort) {
+    case 'name': return item.name;
+    case 'pods': return item.pods;
+    case 'findings': return item.findings;
+    case 'ingressCoverage': return item.ingress.podCoverage;
+    case 'egressCoverage': return item.egress.podCoverage;
+    case 'coverage': return item.pods > 0 ? (item.ingress.podCoverage! + item.egress.podCoverage!) / 2 : null;
+  }
+}
+
+type Key = [string | number | null, string];
+
+function compareKeys(a: Key, b: Key, desc: boolean): number {
+  if (a[0] !== b[0]) {
+    if (a[0] === null) return 1;
+    if (b[0] === null) return -1;
+    const c = a[0] < b[0] ? -1 : 1;
+    return desc ? -c : c;
+  }
+  // Ties by name, in the requested direction, so the order is total and cursors are stable.
+  if (a[1] === b[1]) return 0;
+  const c = a[1] < b[1] ? -1 : 1;
+  return desc ? -c : c;
+}
+
+function matchesDefaultDeny(item: NamespacePostureItem, f: NonNullable<PostureQuery['defaultDeny']>): boolean {
+  const i = item.ingress.defaultDeny;
+  const e = item.egress.defaultDeny;
+  switch (f) {
+    case 'ingress': return i;
+    case 'egress': return e;
+    case 'both': return i && e;
+    case 'none': return !i && !e;
+    case 'incomplete': return !(i && e);
+  }
+}
+
+function directionDetail(d: DirectionPosture | undefined): NamespaceDirectionDetail {
+  return {
+    pods: d?.pods ?? 0,
+    workloads: d?.workloads ?? 0,
+    isolatedPods: d?.isolatedPods ?? 0,
+    isolatedWorkloads: d?.isolatedWorkloads ?? 0,
+    podCoverage: d?.podCoverage ?? null,
+    workloadCoverage: d?.workloadCoverage ?? null,
+    defaultDeny: d?.defaultDeny ?? false,
+    effectivelyIsolated: d?.effectivelyIsolated ?? false,
+    policies: d?.policies ?? 0,
+    baseline: {
+      present: d?.baseline?.present ?? false,
+      policies: d?.baseline?.policies ?? [],
+      broken: d?.baseline?.broken ?? false,
+      brokenBy: (d?.baseline?.brokenBy ?? []).map((b) => ({ policy: b.policy, reasons: [...b.reasons], openedPods: b.openedPods, selectsAllPods: b.selectsAllPods })),
+    },
+  };
+}
+
+function parseBody(body: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(body);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** How workloads name a policy: a NetworkPolicy by name, a CRD policy as `Kind/name`. */
+function policyRef(p: PolicyRecord): string {
+  return p.kind === 'NetworkPolicy' ? p.name : `${p.kind}/${p.name}`;
+}
+
+@Injectable()
+export class PostureService {
+  constructor(private readonly repo: PostureRepository, private readonly findings: FindingsService) {}
+
+  /** The cluster and its snapshot in force; 404 for an unknown cluster or when none is in force. */
+  async snapshotAt(clusterId: string, atText: string | undefined): Promise<{ row: SnapshotRow; cluster: ClusterRef }> {
+    const at = parseInstant(atText, 'at');
+    const row = await this.repo.clusterAt(clusterId, at);
+    if (!row) throw new KordonException(KordonErrorCode.ClusterNotFound, `cluster ${clusterId} not found`);
+    if (!row.snapshot_id || !row.started_at) {
+      throw new PostureException(
+        PostureErrorCode.NoSnapshot,
+        at
+          ? `cluster ${row.name} has no succeeded snapshot taken at or before ${at.toISOString()}`
+          : `cluster ${row.name} has no succeeded snapshot yet; trigger one with POST /api/clusters/${clusterId}/snapshots`,
+      );
+    }
+    return {
+      row: row as SnapshotRow,
+      cluster: { id: row.cluster_id, name: row.name, environment: row.environment, team: row.team },
+    };
+  }
+
+  async cluster(clusterId: string, q: PostureQuery): Promise<ClusterPosture> {
+    const { row, cluster } = await this.snapshotAt(clusterId, q.at);
+    const sort = q.sort ?? 'name';
+    const desc = q.order === 'desc';
+    const limit = q.limit ?? 200;
+    const cursor = decodeCursor(q.cursor, 2);
+    if (cursor && !((cursor[0] === null || typeof cursor[0] === 'string' || typeof cursor[0] === 'number') && typeof cursor[1] === 'string')) {
+      throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
+    }
+    const [rows, findingCounts] = await Promise.all([
+      this.repo.namespaceRows(row.snapshot_id),
+      this.findings.countByNamespace(row.finding_set_hash),
+    ]);
+    // A snapshot's namespaces are bounded (hundreds), read by primary key: filter, sort and
+    // page them here rather than build dynamic SQL for computed sort keys.
+    const keyed = rows
+      .map((r) => toNamespaceItem(r, findingCounts.get(r.namespace) ?? 0))
+      .filter((i) => (q.excluded === undefined || i.excluded === q.excluded) && (!q.defaultDeny || matchesDefaultDeny(i, q.defaultDeny)))
+      .map((item) => ({ item, key: [sortValue(item, sort), item.name] as Key }))
+      .sort((a, b) => compareKeys(a.key, b.key, desc));
+    const after = cursor ? keyed.filter((k) => compareKeys(k.key, cursor as Key, desc) > 0) : keyed;
+    const page = after.slice(0, limit);
+    const posture = (row.posture ?? {}) as Omit<PostureSummary, 'snapshotId' | 'takenAt'> & { engine?: string };
+    return {
+      cluster,
+      snapshot: {
+        id: row.snapshot_id,
+        takenAt: row.started_at.toISOString(),
+        finishedAt: row.finished_at?.toISOString() ?? null,
+        engine: row.policy_engine ?? posture.engine ?? 'unknown',
+        enforced: posture.enforced ?? false,
+      },
+      summary: {
+        snapshotId: row.snapshot_id,
+        takenAt: row.started_at.toISOString(),
+        namespaces: posture.namespaces ?? 0,
+        excludedNamespaces: posture.excludedNamespaces ?? 0,
+        ingress: posture.ingress ?? { pods: 0, workloads: 0, namespacesWithDefaultDeny: 0 },
+        egress: posture.egress ?? { pods: 0, workloads: 0, namespacesWithDefaultDeny: 0 },
+        enforced: posture.enforced ?? false,
+        ...(posture.findings ? { findings: posture.findings } : {}),
+      },
+      items: page.map((k) => k.item),
+      nextCursor: after.length > limit ? encodeCursor(page[page.length - 1].key as (string | number)[]) : null,
+    };
+  }
+
+  async namespace(clusterId: string, namespace: string, atText: string | undefined): Promise<NamespaceDetail> {
+    const { row, cluster } = await this.snapshotAt(clusterId, atText);
+    const [ns, labels, policies, workloadLabels, findings] = await Promise.all([
+      this.repo.namespaceRow(row.snapshot_id, namespace),
+      row.namespace_set_hash ? this.repo.namespaceLabels(row.namespace_set_hash, namespace) : null,
+      row.policy_set_hash ? this.repo.policies(row.policy_set_hash, namespace) : [],
+      row.workload_set_hash ? this.repo.workloadLabels(row.workload_set_hash, namespace) : new Map<string, Record<string, string>>(),
+      this.findings.ofNamespace(row.finding_set_hash, namespace),
+    ]);
+    if (!ns) {
+      throw new PostureException(
+        PostureErrorCode.NamespaceNotFound,
+        `namespace ${namespace} is not in cluster ${cluster.name} at snapshot ${row.snapshot_id} (${row.started_at.toISOString()})`,
+      );
+    }
+    const detail = (ns.detail ?? {}) as unknown as Partial<NamespaceDetailJson>;
+    const workloads: WorkloadPostureItem[] = (detail.workloads ?? []).map((w) => ({
+      kind: w.kind,
+      name: w.name,
+      pods: w.pods,
+      excluded: w.excluded,
+      basis: w.basis,
+      labels: workloadLabels.get(`${w.kind}/${w.name}`) ?? null,
+      ingress: { isolated: w.ingress.isolated, policies: [...w.ingress.policies] },
+      egress: { isolated: w.egress.isolated, policies: [...w.egress.policies] },
+    }));
+    const selects = new Map<string, Set<string>>();
+    for (const w of workloads) {
+      for (const p of new Set([...w.ingress.policies, ...w.egress.policies])) {
+        const set = selects.get(p) ?? new Set<string>();
+        set.add(`${w.kind}/${w.name}`);
+        selects.set(p, set);
+      }
+    }
+    const policyItems: PolicyItem[] = policies
+      // Cluster-scoped policies only where they select a workload of this namespace.
+      .filter((p) => p.namespace !== null || selects.has(policyRef(p)))
+      .map((p) => ({
+        hash: p.hash,
+        apiVersion: p.api_version,
+        kind: p.kind,
+        namespace: p.namespace,
+        name: p.name,
+        body: p.body,
+        object: parseBody(p.body),
+        selects: [...(selects.get(policyRef(p)) ?? [])].sort(),
+      }));
+    const ingress = directionDetail(detail.ingress);
+    const egress = directionDetail(detail.egress);
+    return {
+      cluster,
+      snapshot: { id: row.snapshot_id, takenAt: row.started_at.toISOString(), finishedAt: row.finished_at?.toISOString() ?? null },
+      namespace: {
+        name: ns.namespace,
+        excluded: ns.excluded,
+        labels: labels ?? {},
+        pods: ns.pods,
+        terminatedPods: detail.terminatedPods ?? 0,
+        workloads: ns.workloads,
+        policies: detail.policies ?? ns.policies,
+        crdPolicies: detail.crdPolicies ?? 0,
+        // The flat columns are the truth the history uses; the detail adds the baseline.
+        ingress: { ...ingress, isolatedPods: ns.ingressIsolatedPods, isolatedWorkloads: ns.ingressIsolatedWorkloads, defaultDeny: ns.defaultDenyIngress, effectivelyIsolated: ns.effectivelyIsolatedIngress },
+        egress: { ...egress, isolatedPods: ns.egressIsolatedPods, isolatedWorkloads: ns.egressIsolatedWorkloads, defaultDeny: ns.defaultDenyEgress, effectivelyIsolated: ns.effectivelyIsolatedEgress },
+      },
+      workloads,
+      policies: policyItems,
+      findings,
+    };
+  }
+}

@@ -1,0 +1,17 @@
+// Runs `fn` while holding a PostgreSQL session advisory lock on its own connection, so work that
+// every replica attempts at start (demo seeding) happens once: the others wait, then find it done.
+import { Client } from 'pg';
+
+export const LOCK_KEYS = { demoSeed: 72707370 } as const;
+
+export async function withAdvisoryLock<T>(databaseUrl: string, key: number, fn: () => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [key]);
+    return await fn();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,75 @@
+// Requests and responses of the reachability routes, validated and described for OpenAPI.
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import type {
+  ReachabilityConnection, ReachabilityMatrix, ReachabilityNotEvaluated, ReachabilitySnapshotRef, ReachabilityWorkloadRef, WorkloadReachability,
+} from '@kordon/contracts';
+
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController', 'Pod'] as const;
+
+// Namespaces are DNS labels; workload names DNS subdomains (Kubernetes object names).
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+export class AtQuery {
+  @ApiPropertyOptional({ description: 'ISO 8601 time: answer from the snapshot in force then (default: the latest)', example: '2025-01-31T00:00:00Z' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 time' })
+  at?: string;
+}
+
+export class WorkloadQuery extends AtQuery {
+  @ApiPropertyOptional({ enum: WORKLOAD_KINDS, description: 'Needed only when two kinds share the name in the namespace' })
+  @IsOptional() @IsIn(WORKLOAD_KINDS)
+  kind?: (typeof WORKLOAD_KINDS)[number];
+}
+
+export class WorkloadParams {
+  @IsUUID('all', { message: 'id must be a UUID' }) id!: string;
+  @MaxLength(63) @Matches(DNS_LABEL, { message: 'namespace must be a Kubernetes namespace name' }) namespace!: string;
+  @MaxLength(253) @Matches(DNS_SUBDOMAIN, { message: 'name must be a Kubernetes object name' }) name!: string;
+}
+
+export class ReachabilityConnectionDto implements ReachabilityConnection {
+  @ApiProperty({ example: 'shop/frontend', description: '`namespace/name` workload or `start-end` external range' }) src!: string;
+  @ApiProperty({ example: 'shop/api' }) dst!: string;
+  @ApiProperty({ example: 'TCP 8080', description: 'Canonical connection set: `All Connections`, or protocols with ports' }) conn!: string;
+}
+
+export class ReachabilityNotEvaluatedDto implements ReachabilityNotEvaluated {
+  @ApiProperty({ example: 'CiliumNetworkPolicy/shop/fqdn' }) object!: string;
+  @ApiProperty({ example: 'CiliumNetworkPolicy' }) kind!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class ReachabilitySnapshotRefDto implements ReachabilitySnapshotRef {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) clusterId!: string;
+  @ApiProperty({ format: 'date-time' }) takenAt!: string;
+}
+
+export class ReachabilityMatrixDto implements ReachabilityMatrix {
+  @ApiProperty({ type: ReachabilitySnapshotRefDto }) snapshot!: ReachabilitySnapshotRefDto;
+  @ApiProperty({ type: [String] }) namespaces!: string[];
+  @ApiProperty({ type: [String], description: 'Excluded (system) namespaces, still in the matrix' }) excluded!: string[];
+  @ApiProperty({ type: [ReachabilityConnectionDto], description: 'src/dst are namespaces; pairs without connections omitted' }) cells!: ReachabilityConnectionDto[];
+  @ApiProperty({ type: [ReachabilityNotEvaluatedDto] }) notEvaluated!: ReachabilityNotEvaluatedDto[];
+}
+
+export class ReachabilityWorkloadRefDto implements ReachabilityWorkloadRef {
+  @ApiProperty({ example: 'shop/api' }) id!: string;
+  @ApiProperty() namespace!: string;
+  @ApiProperty({ enum: WORKLOAD_KINDS }) kind!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() pods!: number;
+  @ApiProperty() excluded!: boolean;
+  @ApiProperty({ enum: ['pods', 'template'] }) basis!: 'pods' | 'template';
+  @ApiProperty() uniform!: boolean;
+}
+
+export class WorkloadReachabilityDto implements WorkloadReachability {
+  @ApiProperty({ type: ReachabilitySnapshotRefDto }) snapshot!: ReachabilitySnapshotRefDto;
+  @ApiProperty({ type: ReachabilityWorkloadRefDto }) workload!: ReachabilityWorkloadRefDto;
+  @ApiProperty({ enum: ['ingress', 'egress'] }) direction!: 'ingress' | 'egress';
+  @ApiProperty({ type: [ReachabilityConnectionDto] }) connections!: ReachabilityConnectionDto[];
+  @ApiProperty({ type: [ReachabilityNotEvaluatedDto] }) notEvaluated!: ReachabilityNotEvaluatedDto[];
+}

@@ -1,0 +1,47 @@
+// Reachability over HTTP: the namespace matrix, who can reach a workload, where it can go, at the
+// latest snapshot or the one in force at `?at=`.
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.guard';
+import { READ_DETAIL } from '../auth/roles';
+import { IdParam } from '../clusters/dto/register-cluster.dto';
+import { AtQuery, ReachabilityMatrixDto, WorkloadParams, WorkloadQuery, WorkloadReachabilityDto } from './dto/reachability.dto';
+import { ReachabilityService } from './reachability.service';
+
+@ApiTags('reachability')
+@ApiBearerAuth()
+@Controller('clusters/:id/reachability')
+export class ReachabilityController {
+  constructor(private readonly reachability: ReachabilityService) {}
+
+  @Get('matrix')
+  @Roles(...READ_DETAIL)
+  @ApiOperation({ summary: 'Namespace matrix: the connections allowed between the workloads of each ordered pair of namespaces' })
+  @ApiOkResponse({ type: ReachabilityMatrixDto })
+  @ApiNotFoundResponse({ description: 'Unknown cluster, or no succeeded snapshot (at that time)' })
+  matrix(@Param() p: IdParam, @Query() q: AtQuery): Promise<ReachabilityMatrixDto> {
+    return this.reachability.matrix(p.id, q.at);
+  }
+
+  @Get('workloads/:namespace/:name/ingress')
+  @Roles(...READ_DETAIL)
+  @ApiOperation({ summary: 'Who can reach a workload: connections into it from workloads and external address ranges' })
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'name', description: 'Workload name (Deployment, StatefulSet… or a bare pod)' })
+  @ApiOkResponse({ type: WorkloadReachabilityDto })
+  @ApiNotFoundResponse({ description: 'Unknown cluster or workload, or no succeeded snapshot (at that time)' })
+  ingress(@Param() p: WorkloadParams, @Query() q: WorkloadQuery): Promise<WorkloadReachabilityDto> {
+    return this.reachability.workload(p.id, p.namespace, p.name, 'ingress', q);
+  }
+
+  @Get('workloads/:namespace/:name/egress')
+  @Roles(...READ_DETAIL)
+  @ApiOperation({ summary: 'Where a workload can go: connections out of it to workloads and external address ranges' })
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'name' })
+  @ApiOkResponse({ type: WorkloadReachabilityDto })
+  @ApiNotFoundResponse({ description: 'Unknown cluster or workload, or no succeeded snapshot (at that time)' })
+  egress(@Param() p: WorkloadParams, @Query() q: WorkloadQuery): Promise<WorkloadReachabilityDto> {
+    return this.reachability.workload(p.id, p.namespace, p.name, 'egress', q);
+  }
+}

@@ -1,0 +1,78 @@
+// Snapshot jobs live in PostgreSQL (pg-boss), so every api replica shares the work. The queue
+// policy `short` with the cluster id as singletonKey keeps at most one *queued* job per cluster;
+// the snapshot table's partial unique index is what makes "never twice at once" true. A job that
+// finds its cluster already running is re-queued for later rather than held, so one slow
+// cluster never blocks a worker (a `stately` queue did: its held job stalled every fetch).
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { SnapshotTrigger } from '@prisma/client';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/env.schema';
+import { SnapshotsService } from './snapshots.service';
+
+export const SNAPSHOT_QUEUE = 'kordon-snapshots';
+const RETRY_WHEN_BUSY_SECONDS = 30;
+/** Longest a write transaction may take (SnapshotsRepository.complete). */
+const WRITE_TIMEOUT_SECONDS = 300;
+
+export interface SnapshotJobData {
+  clusterId: string;
+  trigger: SnapshotTrigger;
+}
+
+@Injectable()
+export class SnapshotQueue implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SnapshotQueue.name);
+  private boss: PgBoss | null = null;
+  private starting: Promise<PgBoss> | null = null;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly snapshots: SnapshotsService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const boss = await this.ensureStarted();
+    for (let i = 0; i < this.config.KORDON_WORKER_CONCURRENCY; i++) {
+      await boss.work<SnapshotJobData>(SNAPSHOT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+        const outcome = await this.snapshots.run(job.data.clusterId, { trigger: job.data.trigger });
+        if (outcome.status === 'already-running') {
+          await this.boss?.send(SNAPSHOT_QUEUE, job.data, { singletonKey: job.data.clusterId, startAfter: RETRY_WHEN_BUSY_SECONDS });
+        }
+        this.logger.log({ clusterId: job.data.clusterId, ...outcome }, 'snapshot job done');
+      });
+    }
+  }
+
+  private ensureStarted(): Promise<PgBoss> {
+    this.starting ??= (async () => {
+      const boss = new PgBoss({
+        connectionString: this.config.databaseUrl,
+        schema: 'pgboss',
+        schedule: false,
+        max: 4,
+        application_name: 'kordon-queue',
+      });
+      boss.on('error', (err: Error) => this.logger.error({ err: { message: err.message } }, 'pg-boss error'));
+      await boss.start();
+      await boss.createQueue(SNAPSHOT_QUEUE, {
+        name: SNAPSHOT_QUEUE,
+        policy: 'short',
+        retryLimit: 0,
+        expireInSeconds: this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS + WRITE_TIMEOUT_SECONDS + 120,
+      });
+      this.boss = boss;
+      return boss;
+    })();
+    return this.starting;
+  }
+
+  /** Queues a snapshot; returns the job id, or null when one is already queued for the cluster. */
+  async enqueue(clusterId: string, trigger: SnapshotTrigger): Promise<string | null> {
+    const boss = await this.ensureStarted();
+    return boss.send(SNAPSHOT_QUEUE, { clusterId, trigger } satisfies SnapshotJobData, { singletonKey: clusterId });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Fail our running snapshots first so the workers return at once instead of being awaited.
+    await this.snapshots.onApplicationShutdown();
+    await this.boss?.stop({ graceful: true, timeout: 10_000, wait: true }).catch(() => undefined);
+  }
+}

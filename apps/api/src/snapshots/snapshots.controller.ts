@@ -1,0 +1,88 @@
+import { BadRequestException, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { Page, SnapshotDetail, SnapshotJobAccepted, SnapshotSummary } from '@kordon/contracts';
+import { Roles, type AuthedRequest } from '../auth/auth.guard';
+import { OPERATE, READ_DETAIL } from '../auth/roles';
+import { TokensRepository } from '../auth/tokens.repository';
+import { ClustersService } from '../clusters/clusters.service';
+import { IdParam } from '../clusters/dto/register-cluster.dto';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { KordonErrorCode, KordonException } from '../common/kordon.exception';
+import { SnapshotQueue } from './snapshot.queue';
+import { SnapshotsRepository } from './snapshots.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+class ListSnapshotsQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+}
+
+@ApiTags('snapshots')
+@Controller()
+export class SnapshotsController {
+  constructor(
+    private readonly clusters: ClustersService,
+    private readonly snapshots: SnapshotsRepository,
+    private readonly queue: SnapshotQueue,
+    private readonly audit: TokensRepository,
+  ) {}
+
+  @Get('clusters/:id/snapshots')
+  @Roles(...READ_DETAIL)
+  @ApiOperation({ summary: "A cluster's snapshots, newest first" })
+  async list(@Param() p: IdParam, @Query() q: ListSnapshotsQuery): Promise<Page<SnapshotSummary>> {
+    await this.clusters.require(p.id);
+    const limit = q.limit ?? 50;
+    const c = decodeCursor(q.cursor, 2);
+    if (c && (Number.isNaN(new Date(String(c[0])).getTime()) || !UUID.test(String(c[1])))) throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
+    const rows = await this.snapshots.listByCluster(p.id, limit + 1, c ? { startedAt: new Date(String(c[0])), id: String(c[1]) } : undefined);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((s) => ({
+        id: s.id, status: s.status, trigger: s.trigger, startedAt: s.startedAt.toISOString(),
+        finishedAt: s.finishedAt?.toISOString() ?? null, failureReason: s.failureReason,
+      })),
+      nextCursor: rows.length > limit ? encodeCursor([last.startedAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  @Post('clusters/:id/snapshots')
+  @HttpCode(202)
+  @Roles(...OPERATE)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Queue a snapshot now (202); at most one per cluster is queued or running' })
+  async trigger(@Param() p: IdParam, @Req() req: AuthedRequest): Promise<SnapshotJobAccepted> {
+    const cluster = await this.clusters.require(p.id);
+    if (!cluster.enabled) throw new KordonException(KordonErrorCode.ClusterDisabled, `cluster ${cluster.name} is disabled`);
+    const jobId = await this.queue.enqueue(cluster.id, 'manual');
+    await this.audit.audit(req.principal!.name, 'snapshot.trigger', cluster.id, { jobId });
+    return { jobId, clusterId: cluster.id, alreadyQueued: jobId === null };
+  }
+
+  @Get('snapshots/:id')
+  @Roles(...READ_DETAIL)
+  @ApiOperation({ summary: 'One snapshot: status, progress, failure reason, network profile, node pools, counts' })
+  async get(@Param() p: IdParam): Promise<SnapshotDetail> {
+    const s = await this.snapshots.findById(p.id);
+    if (!s) throw new KordonException(KordonErrorCode.SnapshotNotFound, `snapshot ${p.id} not found`);
+    return {
+      id: s.id,
+      clusterId: s.clusterId,
+      status: s.status,
+      trigger: s.trigger,
+      startedAt: s.startedAt.toISOString(),
+      finishedAt: s.finishedAt?.toISOString() ?? null,
+      failureReason: s.failureReason,
+      progress: (s.progress as unknown as SnapshotDetail['progress']) ?? null,
+      kubernetesVersion: s.kubernetesVersion,
+      networkProfile: (s.networkProfile as Record<string, unknown> | null) ?? null,
+      nodePools: (s.nodePools as Record<string, unknown>[] | null) ?? null,
+      counts: (s.counts as unknown as SnapshotDetail['counts']) ?? null,
+      problems: (s.problems as unknown as SnapshotDetail['problems']) ?? [],
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ClustersRepository } from '../clusters/clusters.repository';
+import { ClustersService } from '../clusters/clusters.service';
+import { ClusterCollector } from './cluster-collector';
+import { SchedulerService } from './scheduler.service';
+import { SnapshotQueue } from './snapshot.queue';
+import { SnapshotsController } from './snapshots.controller';
+import { SnapshotsRepository } from './snapshots.repository';
+import { SnapshotsService } from './snapshots.service';
+
+/** Owns snapshots: the collector bridge, the pg-boss queue, the scheduler and the writer. */
+@Module({
+  controllers: [SnapshotsController],
+  providers: [ClustersRepository, ClustersService, SnapshotsRepository, SnapshotsService, ClusterCollector, SnapshotQueue, SchedulerService],
+  exports: [ClustersRepository, ClustersService, SnapshotsRepository, SnapshotsService, SnapshotQueue, SchedulerService],
+})
+export class SnapshotsModule {}

@@ -1,0 +1,345 @@
+// Every read and write of snapshots and their content. A snapshot's content and posture are
+// written in ONE transaction that also flips it to `succeeded`, so readers (who only read
+// succeeded snapshots) never see half of one; a failure leaves just the failed row and reason.
+import { Injectable } from '@nestjs/common';
+import { Prisma, type SnapshotTrigger } from '@prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+import type { SnapshotContent } from './snapshot-content';
+
+export interface NamespacePostureRow {
+  namespace: string;
+  excluded: boolean;
+  pods: number;
+  workloads: number;
+  ingressIsolatedPods: number;
+  egressIsolatedPods: number;
+  ingressIsolatedWorkloads: number;
+  egressIsolatedWorkloads: number;
+  defaultDenyIngress: boolean;
+  defaultDenyEgress: boolean;
+  effectivelyIsolatedIngress: boolean;
+  effectivelyIsolatedEgress: boolean;
+  policies: number;
+  detail?: Prisma.InputJsonValue;
+}
+
+export interface CompletedSnapshot {
+  kubernetesVersion: string | null;
+  networkProfile: Prisma.InputJsonValue | null;
+  policyEngine: string;
+  nodePools: Prisma.InputJsonValue | null;
+  services: Prisma.InputJsonValue | null;
+  counts: Prisma.InputJsonValue;
+  problems: Prisma.InputJsonValue;
+  posture: Prisma.InputJsonValue;
+}
+
+/** Rows a snapshot added, by table: what a second unchanged snapshot must keep near zero. */
+export type RowsWritten = Record<string, number>;
+
+const json = (v: Prisma.InputJsonValue | null) => (v === null ? Prisma.DbNull : v);
+
+type Column = [name: string, type: 'text' | 'int' | 'boolean' | 'jsonb' | 'uuid' | 'timestamptz'];
+type Tx = Prisma.TransactionClient;
+
+const CHUNK = 5000;
+
+/**
+ * Bulk insert through `unnest` of one array parameter per column, `ON CONFLICT DO NOTHING`:
+ * content-addressed rows that exist already are skipped. Prisma's createMany was the bottleneck
+ * at 20,000 pods (it plans every row in JS); this sends each column as one array instead.
+ * Returns the rows actually inserted.
+ */
+async function bulkInsert(tx: Tx, table: string, columns: Column[], rows: unknown[][]): Promise<number> {
+  let inserted = 0;
+  const names = columns.map(([n]) => `"${n}"`).join(', ');
+  // jsonb travels as text and is cast per row (an array of jsonb literals is awkward to bind).
+  const params = columns.map(([, t], i) => `$${i + 1}::${t === 'jsonb' ? 'text' : t}[]`).join(', ');
+  const select = columns.map(([n, t]) => (t === 'jsonb' ? `"${n}"::jsonb` : `"${n}"`)).join(', ');
+  const sql = `INSERT INTO "${table}" (${names}) SELECT ${select} FROM unnest(${params}) AS t(${names}) ON CONFLICT DO NOTHING`;
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK);
+    const arrays = columns.map((_, i) => chunk.map((r) => r[i]));
+    inserted += await tx.$executeRawUnsafe(sql, ...arrays);
+  }
+  return inserted;
+}
+
+@Injectable()
+export class SnapshotsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Creates the running row, or returns null when this cluster already has a running snapshot. */
+  async start(clusterId: string, trigger: SnapshotTrigger, startedAt: Date): Promise<string | null> {
+    try {
+      const row = await this.prisma.snapshot.create({
+        data: { clusterId, trigger, startedAt, heartbeatAt: new Date(), status: 'running', progress: { phase: 'queued', counts: {}, updatedAt: new Date().toISOString() } },
+        select: { id: true },
+      });
+      return row.id;
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return null;
+      throw err;
+    }
+  }
+
+  async progress(id: string, progress: Prisma.InputJsonValue): Promise<void> {
+    await this.prisma.snapshot.updateMany({ where: { id, status: 'running' }, data: { progress, heartbeatAt: new Date() } });
+  }
+
+  async heartbeat(id: string): Promise<void> {
+    await this.prisma.snapshot.updateMany({ where: { id, status: 'running' }, data: { heartbeatAt: new Date() } });
+  }
+
+  async fail(id: string, reason: string, problems: Prisma.InputJsonValue, finishedAt: Date): Promise<void> {
+    await this.prisma.snapshot.updateMany({
+      where: { id, status: 'running' },
+      data: { status: 'failed', failureReason: reason, problems, finishedAt },
+    });
+  }
+
+  /**
+   * Fails running snapshots whose worker stopped beating (crash, kill), so they stop blocking the
+   * cluster. Judged by heartbeat, not start time: seeded history starts in the past, and a long
+   * healthy snapshot keeps beating.
+   */
+  async failInterrupted(silentSince: Date, finishedAt: Date): Promise<number> {
+    const r = await this.prisma.snapshot.updateMany({
+      where: { status: 'running', OR: [{ heartbeatAt: { lt: silentSince } }, { heartbeatAt: null, startedAt: { lt: silentSince } }] },
+      data: { status: 'failed', failureReason: 'interrupted: the worker stopped before the snapshot finished', finishedAt },
+    });
+    return r.count;
+  }
+
+  async complete(
+    id: string,
+    clusterId: string,
+    takenAt: Date,
+    content: SnapshotContent,
+    done: CompletedSnapshot,
+    postures: NamespacePostureRow[],
+    finishedAt: Date,
+  ): Promise<RowsWritten> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const written: RowsWritten = {};
+        const insert = (table: string, columns: Column[], rows: unknown[][]) => bulkInsert(tx, table, columns, rows);
+        written.labelSets = await insert('label_set', [['hash', 'text'], ['labels', 'jsonb']], content.labelSets.map((l) => [l.hash, JSON.stringify(l.labels)]));
+        written.policyObjects = await insert(
+          'policy_object',
+          [['hash', 'text'], ['api_version', 'text'], ['kind', 'text'], ['namespace', 'text'], ['name', 'text'], ['body', 'text']],
+          content.policies.map((p) => [p.hash, p.apiVersion, p.kind, p.namespace, p.name, p.body]),
+        );
+        written.workloadObjects = await insert(
+          'workload_object',
+          [['hash', 'text'], ['namespace', 'text'], ['kind', 'text'], ['name', 'text'], ['label_set_hash', 'text'], ['pod_count', 'int'], ['ports', 'jsonb'], ['pods', 'jsonb']],
+          content.workloads.map((w) => [w.hash, w.namespace, w.kind, w.name, w.labelSetHash, w.podCount, JSON.stringify(w.ports), JSON.stringify(w.pods)]),
+        );
+        // A set row and its members are written together, so an existing set is complete.
+        written.policySets = await insert('policy_set', [['hash', 'text'], ['size', 'int']], [[content.policySetHash, content.policies.length]]);
+        written.policySetMembers = written.policySets
+          ? await insert('policy_set_member', [['set_hash', 'text'], ['policy_hash', 'text']], content.policies.map((p) => [content.policySetHash, p.hash]))
+          : 0;
+        written.workloadSets = await insert('workload_set', [['hash', 'text'], ['size', 'int']], [[content.workloadSetHash, content.workloads.length]]);
+        written.workloadSetMembers = written.workloadSets
+          ? await insert('workload_set_member', [['set_hash', 'text'], ['workload_hash', 'text']], content.workloads.map((w) => [content.workloadSetHash, w.hash]))
+          : 0;
+        written.namespaceSets = await insert('namespace_set', [['hash', 'text'], ['size', 'int']], [[content.namespaceSetHash, content.namespaces.length]]);
+        written.namespaceSetMembers = written.namespaceSets
+          ? await insert(
+              'namespace_set_member',
+              [['set_hash', 'text'], ['name', 'text'], ['label_set_hash', 'text'], ['pod_count', 'int'], ['workload_count', 'int']],
+              content.namespaces.map((n) => [content.namespaceSetHash, n.name, n.labelSetHash, n.podCount, n.workloadCount]),
+            )
+          : 0;
+
+        written.findingObjects = await insert(
+          'finding_object',
+          [['hash', 'text'], ['rule_id', 'text'], ['severity', 'text'], ['title', 'text'], ['message', 'text'], ['namespace', 'text'],
+            ['object_kind', 'text'], ['object_namespace', 'text'], ['object_name', 'text'], ['remediation_yaml', 'text']],
+          content.findings.map((f) => [f.hash, f.ruleId, f.severity, f.title, f.message, f.namespace, f.objectKind, f.objectNamespace, f.objectName, f.remediationYaml]),
+        );
+        written.findingSets = await insert('finding_set', [['hash', 'text'], ['size', 'int'], ['counts', 'jsonb']],
+          [[content.findingSetHash, content.findings.length, JSON.stringify(content.findingCounts)]]);
+        written.findingSetMembers = written.findingSets
+          ? await insert('finding_set_member', [['set_hash', 'text'], ['finding_hash', 'text']], content.findings.map((f) => [content.findingSetHash, f.hash]))
+          : 0;
+
+        written.namespacePostures = await insert(
+          'namespace_posture',
+          [
+            ['snapshot_id', 'uuid'], ['cluster_id', 'uuid'], ['taken_at', 'timestamptz'], ['namespace', 'text'], ['excluded', 'boolean'],
+            ['pods', 'int'], ['workloads', 'int'], ['ingress_isolated_pods', 'int'], ['egress_isolated_pods', 'int'],
+            ['ingress_isolated_workloads', 'int'], ['egress_isolated_workloads', 'int'], ['default_deny_ingress', 'boolean'],
+            ['default_deny_egress', 'boolean'], ['effectively_isolated_ingress', 'boolean'], ['effectively_isolated_egress', 'boolean'],
+            ['policies', 'int'], ['detail', 'jsonb'],
+          ],
+          postures.map((p) => [
+            id, clusterId, takenAt.toISOString(), p.namespace, p.excluded, p.pods, p.workloads, p.ingressIsolatedPods, p.egressIsolatedPods,
+            p.ingressIsolatedWorkloads, p.egressIsolatedWorkloads, p.defaultDenyIngress, p.defaultDenyEgress,
+            p.effectivelyIsolatedIngress, p.effectivelyIsolatedEgress, p.policies, p.detail === undefined ? null : JSON.stringify(p.detail),
+          ]),
+        );
+
+        const updated = await tx.snapshot.updateMany({
+          where: { id, status: 'running' },
+          data: {
+            status: 'succeeded',
+            finishedAt,
+            failureReason: null,
+            kubernetesVersion: done.kubernetesVersion,
+            networkProfile: json(done.networkProfile),
+            policyEngine: done.policyEngine,
+            nodePools: json(done.nodePools),
+            services: json(done.services),
+            counts: done.counts,
+            problems: done.problems,
+            posture: done.posture,
+            progress: { phase: 'done', counts: done.counts, updatedAt: finishedAt.toISOString() },
+            policySetHash: content.policySetHash,
+            workloadSetHash: content.workloadSetHash,
+            namespaceSetHash: content.namespaceSetHash,
+            findingSetHash: content.findingSetHash,
+          },
+        });
+        // Someone marked it failed (e.g. interrupted) meanwhile: roll the whole write back.
+        if (updated.count !== 1) throw new Error('snapshot is no longer running; its content was not written');
+        written.snapshots = 1;
+        return written;
+      },
+      { timeout: 300_000, maxWait: 30_000 },
+    );
+  }
+
+  /**
+   * The snapshot in force at `at`: the latest succeeded one started at or before it (the latest
+   * overall when `at` is omitted). What an auditor sees "as it was on a date".
+   */
+  inForceAt(clusterId: string, at?: Date) {
+    return this.prisma.snapshot.findFirst({
+      where: { clusterId, status: 'succeeded', ...(at ? { startedAt: { lte: at } } : {}) },
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+    });
+  }
+
+  findById(id: string) {
+    return this.prisma.snapshot.findUnique({ where: { id } });
+  }
+
+  listByCluster(clusterId: string, take: number, cursor?: { startedAt: Date; id: string }) {
+    return this.prisma.snapshot.findMany({
+      where: {
+        clusterId,
+        ...(cursor
+          ? { OR: [{ startedAt: { lt: cursor.startedAt } }, { startedAt: cursor.startedAt, id: { lt: cursor.id } }] }
+          : {}),
+      },
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      take,
+      select: { id: true, status: true, trigger: true, startedAt: true, finishedAt: true, failureReason: true },
+    });
+  }
+
+  /**
+   * The latest snapshot of each cluster (any status), for "last snapshot status". One index probe
+   * per cluster (LATERAL … LIMIT 1): DISTINCT ON read and sorted every snapshot of every cluster.
+   */
+  async latestByCluster(clusterIds: string[]) {
+    if (clusterIds.length === 0) return [];
+    return this.prisma.$queryRaw<{ cluster_id: string; id: string; status: string; trigger: string; started_at: Date; finished_at: Date | null; failure_reason: string | null }[]>`
+      SELECT c.id AS cluster_id, s.id, s.status::text, s.trigger::text, s.started_at, s.finished_at, s.failure_reason
+      FROM unnest(${clusterIds}::uuid[]) AS c(id)
+      CROSS JOIN LATERAL (
+        SELECT id, status, trigger, started_at, finished_at, failure_reason FROM snapshot
+        WHERE cluster_id = c.id ORDER BY started_at DESC, id DESC LIMIT 1
+      ) s`;
+  }
+
+  /** The latest succeeded snapshot of each cluster: a failure never hides it. */
+  async latestSucceededByCluster(clusterIds: string[]) {
+    if (clusterIds.length === 0) return [];
+    return this.prisma.$queryRaw<{ cluster_id: string; id: string; finished_at: Date; started_at: Date; policy_engine: string | null; network_profile: Record<string, unknown> | null; posture: Record<string, unknown> | null }[]>`
+      SELECT c.id AS cluster_id, s.id, s.started_at, s.finished_at, s.policy_engine, s.network_profile, s.posture
+      FROM unnest(${clusterIds}::uuid[]) AS c(id)
+      CROSS JOIN LATERAL (
+        SELECT id, started_at, finished_at, policy_engine, network_profile, posture FROM snapshot
+        WHERE cluster_id = c.id AND status = 'succeeded' ORDER BY started_at DESC, id DESC LIMIT 1
+      ) s`;
+  }
+
+  /** Content of a succeeded snapshot, for tests, evidence and the posture pages to come. */
+  async content(snapshotId: string) {
+    const snap = await this.prisma.snapshot.findUnique({ where: { id: snapshotId }, select: { policySetHash: true, workloadSetHash: true, namespaceSetHash: true } });
+    if (!snap?.policySetHash || !snap.workloadSetHash || !snap.namespaceSetHash) return null;
+    const [policies, workloads, namespaces] = await Promise.all([
+      this.prisma.policySetMember.findMany({ where: { setHash: snap.policySetHash }, select: { policy: true } }),
+      this.prisma.workloadSetMember.findMany({ where: { setHash: snap.workloadSetHash }, select: { workload: { include: { labelSet: true } } } }),
+      this.prisma.namespaceSetMember.findMany({ where: { setHash: snap.namespaceSetHash }, include: { labelSet: true }, orderBy: { name: 'asc' } }),
+    ]);
+    return {
+      policies: policies.map((p) => p.policy),
+      workloads: workloads.map((w) => w.workload),
+      namespaces,
+    };
+  }
+
+  namespacePostures(snapshotId: string) {
+    return this.prisma.namespacePosture.findMany({ where: { snapshotId }, orderBy: { namespace: 'asc' } });
+  }
+
+  // ---- Set-level reads: sets repeat across unchanged snapshots, so callers may cache by set hash.
+
+  /** A snapshot with its cluster, even when the cluster was soft-deleted since (history stays). */
+  findWithCluster(id: string) {
+    return this.prisma.snapshot.findUnique({ where: { id }, include: { cluster: true } });
+  }
+
+  /** The policy objects of a policy set, ordered by kind, namespace, name. */
+  async policiesOfSet(setHash: string) {
+    const rows = await this.prisma.policySetMember.findMany({ where: { setHash }, select: { policy: true } });
+    return rows.map((r) => r.policy).sort((a, b) => cmp(a.kind, b.kind) || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name) || cmp(a.hash, b.hash));
+  }
+
+  /** The workload objects of a workload set (pods JSON inside), ordered by namespace, kind, name. */
+  async workloadsOfSet(setHash: string) {
+    const rows = await this.prisma.workloadSetMember.findMany({ where: { setHash }, select: { workload: true } });
+    return rows.map((r) => r.workload).sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name) || cmp(a.hash, b.hash));
+  }
+
+  /** The namespaces of a namespace set, ordered by name. */
+  namespacesOfSet(setHash: string) {
+    return this.prisma.namespaceSetMember.findMany({ where: { setHash }, orderBy: { name: 'asc' } });
+  }
+
+  /** The findings of a finding set, ordered by rule, then content hash (stable). */
+  async findingsOfSet(setHash: string) {
+    const rows = await this.prisma.findingSetMember.findMany({ where: { setHash }, select: { finding: true } });
+    return rows.map((r) => r.finding).sort((a, b) => cmp(a.ruleId, b.ruleId) || cmp(a.hash, b.hash));
+  }
+
+  /** Label sets by hash (pods reference theirs from the workload JSON). */
+  labelSets(hashes: string[]) {
+    if (hashes.length === 0) return Promise.resolve([]);
+    return this.prisma.labelSet.findMany({ where: { hash: { in: [...new Set(hashes)] } } });
+  }
+
+  /** Succeeded snapshots of a cluster started within [from, to], oldest first, keyset-paged. */
+  listSucceededBetween(clusterId: string, from: Date, to: Date, take: number, after?: { startedAt: Date; id: string }) {
+    return this.prisma.snapshot.findMany({
+      where: {
+        clusterId,
+        status: 'succeeded',
+        AND: [
+          { startedAt: { gte: from, lte: to } },
+          ...(after ? [{ OR: [{ startedAt: { gt: after.startedAt } }, { startedAt: after.startedAt, id: { gt: after.id } }] }] : []),
+        ],
+      },
+      orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+      take,
+    });
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

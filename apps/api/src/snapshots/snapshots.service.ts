@@ -1,0 +1,168 @@
+// One snapshot, end to end: claim the cluster (one running snapshot per cluster, enforced by
+// the database), collect with progress, analyse with the policy engine, then write content and
+// posture in one transaction. Every failure ends as a `failed` row with its reason.
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { Cluster, Prisma, SnapshotTrigger } from '@prisma/client';
+import type { CollectOptions, CollectProgress, CollectResult } from '@kordon/collectors';
+import { analyzePosture, computeFindings, type ClusterState, type Problem } from '@kordon/policy-engine';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/env.schema';
+import { ClustersRepository } from '../clusters/clusters.repository';
+import { KordonErrorCode, KordonException } from '../common/kordon.exception';
+import { ClusterCollector } from './cluster-collector';
+import { toPostureRows, toPostureSummary, workloadsOf } from './posture-rows';
+import { buildSnapshotContent } from './snapshot-content';
+import { SnapshotsRepository, type RowsWritten } from './snapshots.repository';
+
+export type Collect = (opts: CollectOptions) => Promise<CollectResult>;
+
+export interface RunOptions {
+  trigger: SnapshotTrigger;
+  /** When the snapshot is taken (seeded history passes past dates). Default: now. */
+  at?: Date;
+  /** Overrides the cluster's own source (seeding history from a subset of manifests). */
+  collect?: Collect;
+}
+
+export type RunOutcome =
+  | { snapshotId: string; status: 'succeeded'; rowsWritten: RowsWritten }
+  | { snapshotId: string; status: 'failed'; reason: string }
+  | { snapshotId: null; status: 'already-running' }
+  | { snapshotId: null; status: 'disabled' };
+
+const PROGRESS_EVERY_MS = 500;
+const HEARTBEAT_EVERY_MS = 10_000;
+
+@Injectable()
+export class SnapshotsService implements OnApplicationShutdown {
+  private readonly logger = new Logger(SnapshotsService.name);
+  /** Snapshots this process is running, so shutdown can stop and fail them at once. */
+  private readonly active = new Map<string, AbortController>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly snapshots: SnapshotsRepository,
+    private readonly clusters: ClustersRepository,
+    private readonly collector: ClusterCollector,
+  ) {}
+
+  async run(clusterId: string, opts: RunOptions): Promise<RunOutcome> {
+    const cluster = await this.clusters.findById(clusterId);
+    if (!cluster) throw new KordonException(KordonErrorCode.ClusterNotFound, `cluster ${clusterId} not found`);
+    if (!cluster.enabled && opts.trigger !== 'seed') return { snapshotId: null, status: 'disabled' };
+    const startedAt = opts.at ?? new Date();
+    // Seeded history is dated in the past; its duration is still the real one.
+    const began = Date.now();
+    const finishedAt = () => new Date(startedAt.getTime() + (Date.now() - began));
+    const id = await this.snapshots.start(cluster.id, opts.trigger, startedAt);
+    if (!id) return { snapshotId: null, status: 'already-running' };
+    const abort = new AbortController();
+    this.active.set(id, abort);
+    const beat = setInterval(() => void this.snapshots.heartbeat(id).catch(() => undefined), HEARTBEAT_EVERY_MS);
+    beat.unref();
+    try {
+      return await this.collectAndWrite(cluster, id, startedAt, finishedAt, abort, opts);
+    } catch (err) {
+      const reason = abort.signal.aborted && abort.signal.reason === 'shutdown'
+        ? 'interrupted: the API stopped while the snapshot was running'
+        : `internal error while writing the snapshot: ${(err as Error).message}`;
+      this.logger.error({ err: { message: (err as Error).message, stack: (err as Error).stack }, clusterId, snapshotId: id }, 'snapshot failed');
+      await this.snapshots.fail(id, reason, [], finishedAt()).catch(() => undefined);
+      return { snapshotId: id, status: 'failed', reason };
+    } finally {
+      clearInterval(beat);
+      this.active.delete(id);
+    }
+  }
+
+  /** Stops this process's running snapshots and records them as interrupted, not left running. */
+  async onApplicationShutdown(): Promise<void> {
+    const ids = [...this.active.keys()];
+    for (const c of this.active.values()) c.abort('shutdown');
+    await Promise.all(
+      ids.map((id) => this.snapshots.fail(id, 'interrupted: the API stopped while the snapshot was running', [], new Date()).catch(() => undefined)),
+    );
+  }
+
+  private async collectAndWrite(
+    cluster: Cluster,
+    id: string,
+    startedAt: Date,
+    finishedAt: () => Date,
+    abort: AbortController,
+    opts: RunOptions,
+  ): Promise<RunOutcome> {
+    const timer = setTimeout(() => abort.abort('timeout'), this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS * 1000);
+    let lastProgress = 0;
+    let pending: Promise<void> = Promise.resolve();
+    const onProgress = (p: CollectProgress) => {
+      const now = Date.now();
+      if (now - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = now;
+      pending = pending.then(() =>
+        this.snapshots.progress(id, { phase: p.phase, counts: p.counts, updatedAt: new Date(now).toISOString() }).catch(() => undefined),
+      );
+    };
+    let result: CollectResult;
+    try {
+      const collect: Collect = opts.collect ?? ((o) => this.collector.collect(cluster, o));
+      result = await collect({ onProgress, signal: abort.signal });
+    } finally {
+      clearTimeout(timer);
+      await pending;
+    }
+    if (!result.state) {
+      const reason = failureReason(result.problems, abort.signal.reason, this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS);
+      await this.snapshots.fail(id, reason, asJson(result.problems), finishedAt());
+      return { snapshotId: id, status: 'failed', reason };
+    }
+    await this.snapshots.progress(id, { phase: 'analysing', counts: {}, updatedAt: new Date().toISOString() });
+    const state: ClusterState = result.state;
+    const posture = analyzePosture(state, { excludedNamespaces: this.config.KORDON_EXCLUDED_NAMESPACES.length ? this.config.KORDON_EXCLUDED_NAMESPACES : undefined });
+    const workloads = workloadsOf(state);
+    // Retirement deadlines are judged as of the snapshot's own time (seeded history included).
+    const findings = computeFindings(state, posture, { now: startedAt.toISOString() });
+    const content = buildSnapshotContent(state, workloads, result.policyTexts, findings);
+    await this.snapshots.progress(id, { phase: 'writing', counts: {}, updatedAt: new Date().toISOString() });
+    const counts = {
+      namespaces: state.namespaces.length,
+      pods: state.pods.length,
+      workloads: workloads.length,
+      networkPolicies: state.networkPolicies.length,
+      crdPolicies: state.crdPolicies?.length ?? 0,
+      services: state.services?.length ?? 0,
+      nodes: state.nodes?.length ?? 0,
+    };
+    const rowsWritten = await this.snapshots.complete(
+      id,
+      cluster.id,
+      startedAt,
+      content,
+      {
+        kubernetesVersion: state.kubernetesVersion ?? null,
+        networkProfile: (state.networkProfile as Prisma.InputJsonValue | undefined) ?? null,
+        policyEngine: posture.enforcement.engine,
+        nodePools: (state.nodePools as Prisma.InputJsonValue | undefined) ?? null,
+        services: (state.services as Prisma.InputJsonValue | undefined) ?? null,
+        counts,
+        problems: asJson([...result.problems, ...posture.problems]),
+        posture: { ...toPostureSummary(posture), findings: content.findingCounts } as unknown as Prisma.InputJsonValue,
+      },
+      toPostureRows(posture),
+      finishedAt(),
+    );
+    return { snapshotId: id, status: 'succeeded', rowsWritten };
+  }
+}
+
+function asJson(problems: Problem[]): Prisma.InputJsonValue {
+  return problems.map((p) => ({ ...p })) as unknown as Prisma.InputJsonValue;
+}
+
+function failureReason(problems: Problem[], abortReason: unknown, timeoutSeconds: number): string {
+  if (abortReason === 'timeout') return `timeout: the snapshot took longer than ${timeoutSeconds} s`;
+  if (abortReason === 'shutdown') return 'interrupted: the API stopped while the snapshot was running';
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length === 0) return 'the collector returned no cluster state';
+  return errors.map((p) => `${p.code}: ${p.message}`).join('; ');
+}

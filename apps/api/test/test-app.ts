@@ -1,0 +1,57 @@
+// Boots the real AppModule on a fresh copy of the migrated test database, for supertest.
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { freshDatabase, type TestDatabase } from './database';
+import { createApp } from '../src/app.factory';
+import type { AppOverrides } from '../src/app.module';
+import { parseEnv, type AppConfig } from '../src/config/env.schema';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+/** Headers of the bootstrap admin: reads need a token too. */
+export const ADMIN_AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  db: TestDatabase;
+  /** Runs SQL against the test database (assertions on what was stored). */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Another API replica on the same database as `t` (several replicas share the work). */
+export async function startReplica(t: TestApp, env: Record<string, string> = {}): Promise<INestApplication> {
+  const config: AppConfig = { ...parseEnv({ ...baseEnv(), KORDON_SECRET_KEY: t.config.KORDON_SECRET_KEY!, ...env }), databaseUrl: t.db.url };
+  const app = await createApp(config);
+  await app.init();
+  return app;
+}
+
+function baseEnv(): Record<string, string> {
+  // The write rate limit is raised so busy test files never meet it; its own test lowers it.
+  return { KORDON_ADMIN_TOKEN: ADMIN_TOKEN, KORDON_DEMO: 'off', KORDON_SCHEDULER: 'off', LOG_LEVEL: 'silent', KORDON_RATE_LIMIT_PER_MINUTE: '10000' };
+}
+
+export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
+  const db = await freshDatabase();
+  const config: AppConfig = {
+    ...parseEnv({ ...baseEnv(), KORDON_SECRET_KEY: randomBytes(32).toString('base64'), ...env }),
+    databaseUrl: db.url,
+  };
+  const app = await createApp(config, overrides);
+  await app.init();
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  return {
+    app,
+    config,
+    db,
+    sql: async (text, params) => (await client.query(text, params as unknown[])).rows,
+    close: async () => {
+      await app.close();
+      await client.end();
+      await db.drop();
+    },
+  };
+}

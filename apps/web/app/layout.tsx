@@ -1,0 +1,17 @@
+// Root layout: plain CSS and the system font stack (no font downloads: the machines are offline).
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Kordon', template: '%s · Kordon' },
+  description: 'NetworkPolicy segmentation posture across your AKS fleet',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>{children}</body>
+    </html>
+  );
+}

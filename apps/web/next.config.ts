@@ -1,0 +1,15 @@
+// Next.js config of the Kordon web app. The app lives in apps/web but imports libs/contracts, so
+// the repository root is the workspace root for Turbopack and for file tracing.
+import { resolve } from 'node:path';
+import type { NextConfig } from 'next';
+
+const repoRoot = resolve(__dirname, '../..');
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  turbopack: { root: repoRoot },
+  outputFileTracingRoot: repoRoot,
+};
+
+export default nextConfig;

@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark in one run, figures printed as they are measured. Needs a
+// PostgreSQL: DATABASE_URL, else the machine's 127.0.0.1:5432, else an embedded one.
+import 'reflect-metadata';
+import { runApiBench } from './api.bench';
+import { runEngineBench } from './engine.bench';
+import { runIngestBench } from './ingest.bench';
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'ingest') await runIngestBench();
+  if (!only || only === 'engine') await runEngineBench();
+  if (!only || only === 'api') await runApiBench();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,119 @@
+// Time series of posture: per cluster, per namespace and fleet roll-ups for rollout progress.
+// One point per bucket: the last snapshot taken in it. Plain types only.
+import type { FindingSeverity } from './findings';
+
+export type HistoryBucket = 'hour' | 'day' | 'week';
+export type FleetGroupBy = 'environment' | 'team' | 'cluster';
+
+export interface HistoryRange {
+  from: string;
+  to: string;
+  bucket: HistoryBucket;
+}
+
+export interface ClusterHistoryDirection {
+  /** Share of pods isolated, 0..1, over non-excluded namespaces. */
+  podCoverage: number | null;
+  workloadCoverage: number | null;
+  namespacesWithDefaultDeny: number;
+  /** namespacesWithDefaultDeny / namespaces; null without namespaces. */
+  defaultDenyShare: number | null;
+}
+
+export interface ClusterHistoryPoint {
+  /** Start of the bucket (UTC; weeks start on Monday). */
+  bucket: string;
+  snapshotId: string;
+  takenAt: string;
+  namespaces: number;
+  enforced: boolean | null;
+  ingress: ClusterHistoryDirection;
+  egress: ClusterHistoryDirection;
+}
+
+export interface ClusterHistory extends HistoryRange {
+  clusterId: string;
+  points: ClusterHistoryPoint[];
+}
+
+export interface NamespaceHistoryDirection {
+  isolatedPods: number;
+  isolatedWorkloads: number;
+  podCoverage: number | null;
+  workloadCoverage: number | null;
+  defaultDeny: boolean;
+  effectivelyIsolated: boolean;
+}
+
+export interface NamespaceHistoryPoint {
+  bucket: string;
+  snapshotId: string;
+  takenAt: string;
+  excluded: boolean;
+  pods: number;
+  workloads: number;
+  policies: number;
+  ingress: NamespaceHistoryDirection;
+  egress: NamespaceHistoryDirection;
+}
+
+export interface NamespaceHistory extends HistoryRange {
+  clusterId: string;
+  namespace: string;
+  points: NamespaceHistoryPoint[];
+}
+
+export interface FleetRollupPoint {
+  bucket: string;
+  /** Clusters with a snapshot in force at the end of the bucket. */
+  clusters: number;
+  /** Non-excluded namespaces. */
+  namespaces: number;
+  defaultDenyIngress: number;
+  defaultDenyEgress: number;
+  defaultDenyIngressShare: number | null;
+  defaultDenyEgressShare: number | null;
+}
+
+export interface FleetSeries {
+  /** The environment, team or cluster id; null for clusters without an environment/team. */
+  key: string | null;
+  /** Display name: the key, the cluster name, or `(none)`. */
+  name: string;
+  points: FleetRollupPoint[];
+}
+
+export interface FleetHistory extends HistoryRange {
+  groupBy: FleetGroupBy;
+  series: FleetSeries[];
+}
+
+export interface FleetTotals {
+  clusters: number;
+  /** Clusters whose engine enforces NetworkPolicy. */
+  enforcedClusters: number;
+  namespaces: number;
+  defaultDenyIngress: number;
+  defaultDenyEgress: number;
+  defaultDenyIngressShare: number | null;
+  defaultDenyEgressShare: number | null;
+  pods: number;
+  ingressIsolatedPods: number;
+  egressIsolatedPods: number;
+  ingressPodCoverage: number | null;
+  egressPodCoverage: number | null;
+  findings: Record<FindingSeverity, number>;
+}
+
+export interface FleetGroupSummary extends FleetTotals {
+  key: string | null;
+  name: string;
+}
+
+export interface FleetSummary {
+  /** The time asked for, or null for the latest snapshots. */
+  at: string | null;
+  totals: FleetTotals;
+  byEnvironment: FleetGroupSummary[];
+  byTeam: FleetGroupSummary[];
+}

@@ -1,0 +1,135 @@
+// Posture of one cluster at a snapshot (latest, or in force at a past time) and of one namespace
+// in detail. Plain types only: no decorators, no runtime dependencies.
+import type { PostureSummary } from './clusters';
+import type { FindingItem } from './findings';
+
+export interface ClusterRef {
+  id: string;
+  name: string;
+  environment: string | null;
+  team: string | null;
+}
+
+/** The snapshot a posture answer was read from: the one in force at the requested time. */
+export interface SnapshotRef {
+  id: string;
+  takenAt: string;
+  finishedAt: string | null;
+}
+
+export interface NamespaceDirectionPosture {
+  isolatedPods: number;
+  isolatedWorkloads: number;
+  /** isolatedPods / pods, 0..1; null when the namespace has no pods. */
+  podCoverage: number | null;
+  workloadCoverage: number | null;
+  /** A default-deny baseline is present and not undone by an allow-all policy. */
+  defaultDeny: boolean;
+  /** Every current pod is isolated (weaker than a baseline: pods created later are not). */
+  effectivelyIsolated: boolean;
+}
+
+export interface NamespacePostureItem {
+  name: string;
+  /** System namespaces left out of roll-ups (kube-system… by default). */
+  excluded: boolean;
+  pods: number;
+  workloads: number;
+  /** NetworkPolicy and CRD policy objects in the namespace. */
+  policies: number;
+  /** Findings of the snapshot about this namespace. */
+  findings: number;
+  ingress: NamespaceDirectionPosture;
+  egress: NamespaceDirectionPosture;
+}
+
+export type PostureSort = 'name' | 'coverage' | 'ingressCoverage' | 'egressCoverage' | 'pods' | 'findings';
+/** `ingress`/`egress`: has that baseline; `both`; `none`: neither; `incomplete`: lacks at least one. */
+export type DefaultDenyFilter = 'ingress' | 'egress' | 'both' | 'none' | 'incomplete';
+
+export interface ClusterPosture {
+  cluster: ClusterRef;
+  snapshot: SnapshotRef & { engine: string; enforced: boolean };
+  /** The cluster roll-up stored with the snapshot (non-excluded namespaces). */
+  summary: PostureSummary;
+  /** Namespace rows matching the filters, in the requested order, one page. */
+  items: NamespacePostureItem[];
+  nextCursor: string | null;
+}
+
+export interface BaselineBreakerView {
+  policy: string;
+  reasons: string[];
+  openedPods: number;
+  selectsAllPods: boolean;
+}
+
+export interface BaselineView {
+  present: boolean;
+  /** The policies forming the baseline. */
+  policies: string[];
+  /** Present but undone by a policy admitting every peer on every port. */
+  broken: boolean;
+  brokenBy: BaselineBreakerView[];
+}
+
+export interface NamespaceDirectionDetail extends NamespaceDirectionPosture {
+  pods: number;
+  workloads: number;
+  /** Policies selecting at least one current pod for this direction. */
+  policies: number;
+  baseline: BaselineView;
+}
+
+export interface WorkloadIsolation {
+  isolated: boolean;
+  /** Policies selecting it for this direction: a NetworkPolicy by name, a CRD policy as `Kind/name`. */
+  policies: string[];
+}
+
+export interface WorkloadPostureItem {
+  kind: string;
+  name: string;
+  pods: number;
+  excluded: boolean;
+  /** `template`: judged on the pod template labels; `pods`: isolated only when every pod is. */
+  basis: 'template' | 'pods';
+  labels: Record<string, string> | null;
+  ingress: WorkloadIsolation;
+  egress: WorkloadIsolation;
+}
+
+export interface PolicyItem {
+  hash: string;
+  apiVersion: string;
+  kind: string;
+  /** Null for cluster-scoped CRD policies that select workloads of this namespace. */
+  namespace: string | null;
+  name: string;
+  /** The object's JSON text exactly as the API server served it. */
+  body: string;
+  /** `body` parsed; null if it is not JSON. */
+  object: Record<string, unknown> | null;
+  /** Workloads of the namespace it selects (`Kind/name`), either direction. */
+  selects: string[];
+}
+
+export interface NamespaceDetail {
+  cluster: ClusterRef;
+  snapshot: SnapshotRef;
+  namespace: {
+    name: string;
+    excluded: boolean;
+    labels: Record<string, string>;
+    pods: number;
+    terminatedPods: number;
+    workloads: number;
+    policies: number;
+    crdPolicies: number;
+    ingress: NamespaceDirectionDetail;
+    egress: NamespaceDirectionDetail;
+  };
+  workloads: WorkloadPostureItem[];
+  policies: PolicyItem[];
+  findings: FindingItem[];
+}

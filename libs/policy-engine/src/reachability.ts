@@ -1,0 +1,885 @@
+// Reachability: the connections NetworkPolicies allow between workloads, and between workloads
+// and external address ranges; a namespace-level matrix; "who can reach X" / "where can X go".
+//
+// How it stays fast at 20,000 pods: pods are deduplicated into endpoints (one per distinct label
+// set, port list and hostNetwork flag within a workload), and endpoints with the same answers are
+// grouped into classes: same ingress and egress "entries" (a rule's peer × its ports, after
+// deduplicating identical peers across policies), same set of peers matching them, same
+// container ports. Connections are computed class × class, and only for the pairs some specific
+// peer relates; every other pair gets the "baseline" of its source's catch-all egress and its
+// destination's catch-all ingress, which the namespace matrix evaluates per group of namespaces.
+//
+// Decisions (see also the report's `notEvaluated`):
+// - A workload is evaluated on its pods. Pods of one workload normally share their template
+//   labels; when they differ (a rollout, a per-pod label a selector uses), each distinct pod is
+//   evaluated and the workload's connections are the union: what some pod of it may do. A workload
+//   without running pods (state.workloads from manifests) is evaluated on its template.
+// - Workloads are named `namespace/name`; two workloads of different kinds with the same name in
+//   one namespace are named `namespace/name[Kind]` to keep them apart.
+// - A workload to itself is not listed (a pod may always reach itself; replicas of one workload
+//   are not pairs either).
+// - A direction that a Cilium or Calico CRD policy isolates is not evaluated: their allow and
+//   deny rules are out of scope, so that direction is shown as allowing everything (an upper
+//   bound: "may reach"), and listed in `notEvaluated`. hostNetwork pods are never isolated (no AKS
+//   engine enforces policies on them), as in posture.
+// - ipBlocks never match pods and selectors never match addresses. A named port never matches an
+//   external address (it has no container ports).
+
+import { ConnectionSet, ruleConnections } from './connections';
+
+// The connection-set value type travels with reachability's answers.
+export { ConnectionSet, hasNamedPorts, portConnections, ruleConnections } from './connections';
+import { readCrdPolicies, type NotEvaluatedItem } from './crd-policies';
+import { parseCidr, type IpFamily } from './ip-ranges';
+import type { ClusterState, ContainerPort, Labels, PodInfo, Problem, WorkloadKind } from './model';
+import { DIRECTIONS, normalizeNetworkPolicy, type Direction, type NormalizedPeer, type NormalizedPolicy, type NormalizedRule } from './policies';
+import { DEFAULT_EXCLUDED_NAMESPACES, namespaceLabels, readEnforcement } from './posture';
+import { LabelIndex, type CompiledSelector } from './selectors';
+
+export interface ReachabilityOptions {
+  /** Flags these namespaces as excluded (they stay in every answer). Default DEFAULT_EXCLUDED_NAMESPACES. */
+  excludedNamespaces?: string[];
+}
+
+/** One allowed connection; peers are `namespace/name` workloads or external `start-end` ranges. */
+export interface Connection {
+  src: string;
+  dst: string;
+  conn: string;
+}
+
+export interface NamespaceMatrix {
+  /** Every namespace, sorted; excluded ones included (and listed in `excluded`). */
+  namespaces: string[];
+  excluded: string[];
+  /**
+   * Per ordered namespace pair (the diagonal too: between distinct workloads of one namespace),
+   * the union of the connections between their workloads. Pairs with No Connections are omitted.
+   * Sorted by src, dst.
+   */
+  cells: Connection[];
+}
+
+export interface ReachabilityWorkload {
+  /** The name used in connections: `namespace/name` (or `namespace/name[Kind]` on a clash). */
+  id: string;
+  namespace: string;
+  kind: WorkloadKind;
+  name: string;
+  /** Running or pending pods (0 when evaluated on the template). */
+  pods: number;
+  excluded: boolean;
+  /** `pods`: evaluated on its pods; `template`: no pods, evaluated on state.workloads' template. */
+  basis: 'pods' | 'template';
+  /** False when its pods differ in labels or ports; its connections are then the union over them. */
+  uniform: boolean;
+}
+
+export interface ExternalRange {
+  family: IpFamily;
+  /** `start-end`, IPv4 dotted or IPv6 in canonical compressed form. */
+  range: string;
+}
+
+export interface ReachabilityReport {
+  workloads: ReachabilityWorkload[];
+  /** Disjoint ranges covering 0.0.0.0/0 and ::/0, split at every ipBlock boundary in force. */
+  externalRanges: ExternalRange[];
+  notEvaluated: NotEvaluatedItem[];
+  problems: Problem[];
+  /** Every allowed connection, sorted by src then dst; computed on first call. */
+  connections(): Connection[];
+  /** Connections into the workload (by id), from workloads and external ranges. */
+  whoCanReach(workload: string): Connection[];
+  /** Connections out of the workload (by id), to workloads and external ranges. */
+  whereCanGo(workload: string): Connection[];
+  /** The connection set between two peers (workload ids or external ranges). */
+  between(src: string, dst: string): ConnectionSet;
+  namespaceMatrix(): NamespaceMatrix;
+}
+
+// ------------------------------------------------------------------ address ranges
+
+function formatIpv4(v: bigint): string {
+  const n = Number(v);
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** RFC 5952: lowercase, no leading zeros, the longest run (≥ 2) of zero groups as `::`. */
+function formatIpv6(v: bigint): string {
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+export function formatIpRange(family: IpFamily, start: bigint, end: bigint): string {
+  const f = family === 4 ? formatIpv4 : formatIpv6;
+  return `${f(start)}-${f(end)}`;
+}
+
+const FAMILY_END: Record<IpFamily, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
+
+interface IpBlockShape {
+  family: IpFamily;
+  start: bigint;
+  end: bigint;
+  except: { start: bigint; end: bigint }[];
+}
+
+function ipBlockShape(peer: Extract<NormalizedPeer, { kind: 'ipBlock' }>): IpBlockShape | null {
+  const cidr = parseCidr(peer.cidr);
+  if (!cidr.ok) return null;
+  const except: { start: bigint; end: bigint }[] = [];
+  for (const e of peer.except) {
+    const ex = parseCidr(e);
+    if (ex.ok) except.push({ start: ex.range.start, end: ex.range.end });
+  }
+  return { family: cidr.range.family, start: cidr.range.start, end: cidr.range.end, except };
+}
+
+function blockContains(b: IpBlockShape, family: IpFamily, start: bigint, end: bigint): boolean {
+  if (b.family !== family || start < b.start || end > b.end) return false;
+  return !b.except.some((e) => start >= e.start && end <= e.end);
+}
+
+// ------------------------------------------------------------------ the model
+
+/** Where an entry's peer points: every peer (addresses too), every pod, one pod peer, one ipBlock. */
+type Target = { kind: 'any' } | { kind: 'allPods' } | { kind: 'peer'; id: number } | { kind: 'ipBlock'; id: number };
+
+interface Entry {
+  target: Target;
+  spec: number;
+}
+
+interface PortSpec {
+  rule: Pick<NormalizedRule, 'allPorts' | 'ports'>;
+  named: boolean;
+  /** The answer when it does not depend on the destination's ports. */
+  fixed: ConnectionSet | null;
+}
+
+interface WorkloadData {
+  info: ReachabilityWorkload;
+  key: string;
+  endpoints: number[];
+  classes: number[];
+}
+
+interface Endpoint {
+  namespace: string;
+  labels: Labels;
+  ports: readonly ContainerPort[];
+  hostNetwork: boolean;
+  workload: number;
+  selecting: Record<Direction, number[]>;
+  crd: Record<Direction, string[]>;
+  members: number[];
+  cls: number;
+}
+
+interface Cls {
+  id: number;
+  open: Record<Direction, boolean>;
+  entries: Record<Direction, number[]>;
+  members: Set<number>;
+  portsSig: number;
+  ports: readonly ContainerPort[];
+  /** Id of the set of specs of catch-all entries (any / allPods) per direction. */
+  catchAll: Record<Direction, number>;
+  /** Namespace → workloads of this class there. */
+  byNamespace: Map<string, number[]>;
+}
+
+const TERMINATED: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function labelsKey(labels: Labels): string {
+  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+}
+
+function portsKey(ports: readonly ContainerPort[]): string {
+  return ports.map((p) => `${p.name ?? ''}|${p.containerPort}|${p.protocol ?? 'TCP'}`).sort().join(';');
+}
+
+function selectorKey(s: CompiledSelector): string {
+  return s.kind === 'match' ? JSON.stringify(s.requirements) : s.kind;
+}
+
+class Interner {
+  private readonly ids = new Map<string, number>();
+  id(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) this.ids.set(key, (id = this.ids.size));
+    return id;
+  }
+}
+
+export function analyzeReachability(state: ClusterState, options: ReachabilityOptions = {}): ReachabilityReport {
+  const problems: Problem[] = [];
+  const notEvaluated: NotEvaluatedItem[] = [];
+  const enforcement = readEnforcement(state.networkProfile, problems);
+  if (!enforcement.enforced) {
+    notEvaluated.push({
+      object: 'networkProfile',
+      kind: 'NetworkProfile',
+      reason: `${enforcement.reason}; connections are shown as the policies declare them, which is not what the cluster enforces`,
+    });
+  }
+  const excluded = new Set(options.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES);
+
+  // Namespaces, with the implicit name label.
+  const nsLabels = new Map<string, Labels>();
+  for (const ns of state.namespaces ?? []) if (!nsLabels.has(ns.name)) nsLabels.set(ns.name, namespaceLabels(ns.name, ns.labels));
+  const ensureNs = (name: string) => {
+    if (!nsLabels.has(name)) nsLabels.set(name, namespaceLabels(name, {}));
+  };
+
+  const policies: NormalizedPolicy[] = [];
+  for (const raw of state.networkPolicies ?? []) {
+    const p = normalizeNetworkPolicy(raw, problems);
+    ensureNs(p.namespace);
+    policies.push(p);
+  }
+
+  // ---- workloads and endpoints
+  const workloads: WorkloadData[] = [];
+  const workloadByKey = new Map<string, number>();
+  const wkey = (ns: string, kind: string, name: string) => `${ns}\u0000${kind}\u0000${name}`;
+  const addWorkload = (namespace: string, kind: WorkloadKind, name: string, basis: 'pods' | 'template'): number => {
+    ensureNs(namespace);
+    const key = wkey(namespace, kind, name);
+    const existing = workloadByKey.get(key);
+    if (existing !== undefined) return existing;
+    const index = workloads.length;
+    workloads.push({
+      info: { id: '', namespace, kind, name, pods: 0, excluded: excluded.has(namespace), basis, uniform: true },
+      key,
+      endpoints: [],
+      classes: [],
+    });
+    workloadByKey.set(key, index);
+    return index;
+  };
+  for (const w of state.workloads ?? []) addWorkload(w.namespace, w.kind, w.name, 'template');
+
+  const endpoints: Endpoint[] = [];
+  const endpointKeys = new Map<string, number>();
+  const addEndpoint = (workload: number, namespace: string, labels: Labels, ports: readonly ContainerPort[], hostNetwork: boolean) => {
+    const key = `${workload}\u0000${labelsKey(labels)}\u0000${portsKey(ports)}\u0000${hostNetwork}`;
+    if (endpointKeys.has(key)) return;
+    endpointKeys.set(key, endpoints.length);
+    workloads[workload].endpoints.push(endpoints.length);
+    endpoints.push({
+      namespace,
+      labels,
+      ports,
+      hostNetwork,
+      workload,
+      selecting: { ingress: [], egress: [] },
+      crd: { ingress: [], egress: [] },
+      members: [],
+      cls: -1,
+    });
+  };
+  const live: PodInfo[] = (state.pods ?? []).filter((p) => !(p.phase && TERMINATED.has(p.phase)));
+  for (const pod of live) {
+    const kind: WorkloadKind = pod.workload?.kind ?? 'Pod';
+    const name = pod.workload?.name ?? pod.name;
+    const w = addWorkload(pod.namespace, kind, name, 'pods');
+    const data = workloads[w];
+    data.info.pods++;
+    data.info.basis = 'pods';
+    addEndpoint(w, pod.namespace, pod.labels ?? {}, pod.ports ?? [], pod.hostNetwork === true);
+  }
+  for (const w of state.workloads ?? []) {
+    const index = workloadByKey.get(wkey(w.namespace, w.kind, w.name))!;
+    if (workloads[index].endpoints.length === 0) addEndpoint(index, w.namespace, w.labels ?? {}, w.ports ?? [], false);
+  }
+  // Names: `namespace/name`, with the kind only where two kinds share a name in one namespace.
+  const nameCount = new Map<string, number>();
+  for (const w of workloads) nameCount.set(`${w.info.namespace}/${w.info.name}`, (nameCount.get(`${w.info.namespace}/${w.info.name}`) ?? 0) + 1);
+  for (const w of workloads) {
+    const base = `${w.info.namespace}/${w.info.name}`;
+    w.info.id = nameCount.get(base)! > 1 ? `${base}[${w.info.kind}]` : base;
+    w.info.uniform = w.endpoints.length <= 1;
+  }
+  const workloadById = new Map(workloads.map((w, i) => [w.info.id, i]));
+
+  // ---- per-namespace label indexes over endpoints
+  const endpointsByNs = new Map<string, number[]>();
+  endpoints.forEach((e, i) => {
+    let list = endpointsByNs.get(e.namespace);
+    if (!list) endpointsByNs.set(e.namespace, (list = []));
+    list.push(i);
+  });
+  const indexes = new Map<string, LabelIndex>();
+  const selectIn = (ns: string, selector: CompiledSelector): number[] => {
+    const global = endpointsByNs.get(ns);
+    if (!global) return [];
+    let index = indexes.get(ns);
+    if (!index) indexes.set(ns, (index = new LabelIndex(global.map((i) => endpoints[i].labels))));
+    const local = index.select(selector);
+    if (local.length === global.length) return global;
+    return local.map((i) => global[i]);
+  };
+  const nsNames = [...nsLabels.keys()];
+  const nsIndex = new LabelIndex(nsNames.map((n) => nsLabels.get(n)!));
+
+  // ---- selection by NetworkPolicies, then by CRD policies (not evaluated beyond isolation)
+  policies.forEach((policy, pi) => {
+    if (policy.policyTypes.length === 0) return;
+    for (const e of selectIn(policy.namespace, policy.podSelector)) {
+      for (const d of policy.policyTypes) endpoints[e].selecting[d].push(pi);
+    }
+  });
+  const crd = readCrdPolicies(state.crdPolicies ?? [], enforcement.engine, problems);
+  notEvaluated.push(...crd.notEvaluated);
+  for (const sel of crd.selections) {
+    const directions = DIRECTIONS.filter((d) => sel.isolates[d]);
+    if (directions.length === 0) continue;
+    const candidates = sel.namespace !== null ? (nsLabels.has(sel.namespace) ? [sel.namespace] : []) : nsNames;
+    for (const ns of candidates) {
+      const global = endpointsByNs.get(ns);
+      if (!global) continue;
+      const labels = nsLabels.get(ns)!;
+      const scope = sel.scope(ns, labels);
+      if (scope === false) continue;
+      let chosen: number[];
+      if (scope === true) chosen = global;
+      else {
+        let index = indexes.get(ns);
+        if (!index) indexes.set(ns, (index = new LabelIndex(global.map((i) => endpoints[i].labels))));
+        chosen = sel.selectPods(ns, labels, index).map((i) => global[i]);
+      }
+      for (const e of chosen) for (const d of directions) endpoints[e].crd[d].push(sel.ref);
+    }
+  }
+
+  // ---- entries: rule peers × ports, deduplicated across policies
+  const specInterner = new Interner();
+  const specs: PortSpec[] = [];
+  const specOf = (rule: NormalizedRule): number => {
+    const key = rule.allPorts ? '*' : JSON.stringify(rule.ports);
+    const id = specInterner.id(key);
+    if (id === specs.length) {
+      const named = !rule.allPorts && rule.ports.some((p) => p.kind === 'named');
+      specs.push({ rule: { allPorts: rule.allPorts, ports: rule.ports }, named, fixed: named ? null : ruleConnections(rule, null) });
+    }
+    return id;
+  };
+  const ALL_SPEC = specOf({ peersField: 'absent', allPeers: true, peers: [], portsField: 'absent', allPorts: true, ports: [] });
+
+  const peerInterner = new Interner();
+  const peerMembers: number[][] = [];
+  const ipInterner = new Interner();
+  const ipBlocks: IpBlockShape[] = [];
+  const entryInterner = new Interner();
+  const entries: Entry[] = [];
+  const entryOf = (target: Target, spec: number): number => {
+    const tkey = target.kind === 'peer' || target.kind === 'ipBlock' ? `${target.kind}:${target.id}` : target.kind;
+    const id = entryInterner.id(`${tkey}#${spec}`);
+    if (id === entries.length) entries.push({ target, spec });
+    return id;
+  };
+  const peerTarget = (peer: NormalizedPeer): Target | null => {
+    if (peer.kind === 'ipBlock') {
+      const shape = ipBlockShape(peer);
+      if (!shape) return null;
+      const id = ipInterner.id(`${peer.cidr}|${[...peer.except].sort().join(',')}`);
+      if (id === ipBlocks.length) ipBlocks.push(shape);
+      return { kind: 'ipBlock', id };
+    }
+    if (peer.kind === 'namespaces' && peer.namespaceSelector.kind === 'all') return { kind: 'allPods' };
+    if (peer.kind === 'podsInNamespaces' && peer.namespaceSelector.kind === 'all' && peer.podSelector.kind === 'all') return { kind: 'allPods' };
+    const key =
+      peer.kind === 'pods'
+        ? `pods|${peer.namespace}|${selectorKey(peer.podSelector)}`
+        : peer.kind === 'namespaces'
+          ? `ns|${selectorKey(peer.namespaceSelector)}`
+          : `both|${selectorKey(peer.namespaceSelector)}|${selectorKey(peer.podSelector)}`;
+    const id = peerInterner.id(key);
+    if (id === peerMembers.length) {
+      let members: number[];
+      if (peer.kind === 'pods') members = selectIn(peer.namespace, peer.podSelector);
+      else {
+        members = [];
+        for (const n of nsIndex.select(peer.namespaceSelector)) {
+          const ns = nsNames[n];
+          const found = peer.kind === 'namespaces' ? (endpointsByNs.get(ns) ?? []) : selectIn(ns, peer.podSelector);
+          for (const e of found) members.push(e);
+        }
+      }
+      peerMembers.push(members);
+      for (const e of members) endpoints[e].members.push(id);
+    }
+    return { kind: 'peer', id };
+  };
+  // Entries per policy and direction, computed once for the policies that select something.
+  const policyEntries = new Map<number, Record<Direction, number[]>>();
+  const entriesOfPolicy = (pi: number): Record<Direction, number[]> => {
+    let out = policyEntries.get(pi);
+    if (out) return out;
+    out = { ingress: [], egress: [] };
+    const policy = policies[pi];
+    for (const d of policy.policyTypes) {
+      for (const rule of policy.rules[d]) {
+        const spec = specOf(rule);
+        if (rule.allPeers) {
+          out[d].push(entryOf({ kind: 'any' }, spec));
+          continue;
+        }
+        for (const peer of rule.peers) {
+          const target = peerTarget(peer);
+          if (target) out[d].push(entryOf(target, spec));
+        }
+      }
+    }
+    policyEntries.set(pi, out);
+    return out;
+  };
+  for (const e of endpoints) for (const d of DIRECTIONS) for (const pi of e.selecting[d]) entriesOfPolicy(pi);
+
+  // ---- classes
+  const portsInterner = new Interner();
+  const catchAllInterner = new Interner();
+  const catchAllSpecs: number[][] = [];
+  const catchAllOf = (specIds: number[]): number => {
+    const sorted = [...new Set(specIds)].sort((a, b) => a - b);
+    const id = catchAllInterner.id(sorted.join(','));
+    if (id === catchAllSpecs.length) catchAllSpecs.push(sorted);
+    return id;
+  };
+  const classInterner = new Interner();
+  const classes: Cls[] = [];
+  const crdNotes = new Map<string, Set<string>>();
+  const hostNetworkWorkloads = new Set<number>();
+  for (const e of endpoints) {
+    const open = { ingress: false, egress: false };
+    const entryIds: Record<Direction, number[]> = { ingress: [], egress: [] };
+    for (const d of DIRECTIONS) {
+      if (e.crd[d].length > 0) {
+        const key = `${e.workload}\u0000${d}`;
+        let refs = crdNotes.get(key);
+        if (!refs) crdNotes.set(key, (refs = new Set()));
+        for (const r of e.crd[d]) refs.add(r);
+      }
+      if (e.hostNetwork && (e.selecting[d].length > 0 || e.crd[d].length > 0)) hostNetworkWorkloads.add(e.workload);
+      if (e.selecting[d].length === 0 || e.hostNetwork || e.crd[d].length > 0) {
+        open[d] = true;
+        continue;
+      }
+      const ids = new Set<number>();
+      for (const pi of e.selecting[d]) for (const id of policyEntries.get(pi)![d]) ids.add(id);
+      entryIds[d] = [...ids].sort((a, b) => a - b);
+    }
+    const members = [...new Set(e.members)].sort((a, b) => a - b);
+    const portsSig = portsInterner.id(portsKey(e.ports));
+    const sig = (d: Direction) => (open[d] ? 'open' : entryIds[d].join(','));
+    const id = classInterner.id(`${sig('ingress')}/${sig('egress')}/${members.join(',')}/${portsSig}`);
+    if (id === classes.length) {
+      const catchAll = {} as Record<Direction, number>;
+      for (const d of DIRECTIONS) {
+        catchAll[d] = open[d]
+          ? catchAllOf([ALL_SPEC])
+          : catchAllOf(entryIds[d].filter((x) => entries[x].target.kind === 'any' || entries[x].target.kind === 'allPods').map((x) => entries[x].spec));
+      }
+      classes.push({ id, open, entries: entryIds, members: new Set(members), portsSig, ports: e.ports, catchAll, byNamespace: new Map() });
+    }
+    e.cls = id;
+    const cls = classes[id];
+    let list = cls.byNamespace.get(e.namespace);
+    if (!list) cls.byNamespace.set(e.namespace, (list = []));
+    if (!list.includes(e.workload)) list.push(e.workload);
+    const w = workloads[e.workload];
+    if (!w.classes.includes(id)) w.classes.push(id);
+  }
+  for (const [key, refs] of crdNotes) {
+    const [w, d] = key.split('\u0000');
+    notEvaluated.push({
+      object: workloads[Number(w)].info.id,
+      kind: 'Workload',
+      reason: `${d} is isolated by ${[...refs].sort().join(', ')}, whose rules are not evaluated for reachability; ${d} is shown as allowing every connection (an upper bound)`,
+    });
+  }
+  for (const w of [...hostNetworkWorkloads].sort((a, b) => a - b)) {
+    notEvaluated.push({
+      object: workloads[w].info.id,
+      kind: 'Workload',
+      reason: 'hostNetwork pods are selected by policies that no AKS engine enforces on host-networked pods; shown as open both ways, and matched by pod selectors as peers although the dataplane sees the node address',
+    });
+  }
+
+  // ---- connection computation
+  const resolveMemo = new Map<string, ConnectionSet>();
+  const resolve = (spec: number, cls: Cls | null): ConnectionSet => {
+    const s = specs[spec];
+    if (s.fixed) return s.fixed;
+    if (cls === null) return ruleConnections(s.rule, null);
+    const key = `${spec}|${cls.portsSig}`;
+    let v = resolveMemo.get(key);
+    if (!v) resolveMemo.set(key, (v = ruleConnections(s.rule, cls.ports)));
+    return v;
+  };
+  const catchAllMemo = new Map<string, ConnectionSet>();
+  const catchAllAt = (catchAll: number, dst: Cls): ConnectionSet => {
+    const key = `${catchAll}|${dst.portsSig}`;
+    let v = catchAllMemo.get(key);
+    if (!v) {
+      v = ConnectionSet.none();
+      for (const spec of catchAllSpecs[catchAll]) v = v.union(resolve(spec, dst));
+      catchAllMemo.set(key, v);
+    }
+    return v;
+  };
+  const K = classes.length;
+  const pairMemo = new Map<number, ConnectionSet>();
+  const classConn = (src: Cls, dst: Cls): ConnectionSet => {
+    const key = src.id * K + dst.id;
+    let v = pairMemo.get(key);
+    if (v) return v;
+    let egress = catchAllAt(src.catchAll.egress, dst);
+    if (!src.open.egress && !egress.isAll()) {
+      for (const id of src.entries.egress) {
+        const t = entries[id].target;
+        if (t.kind === 'peer' && dst.members.has(t.id)) egress = egress.union(resolve(entries[id].spec, dst));
+      }
+    }
+    let ingress = ConnectionSet.none();
+    if (!egress.isEmpty()) {
+      ingress = catchAllAt(dst.catchAll.ingress, dst);
+      if (!dst.open.ingress && !ingress.isAll()) {
+        for (const id of dst.entries.ingress) {
+          const t = entries[id].target;
+          if (t.kind === 'peer' && src.members.has(t.id)) ingress = ingress.union(resolve(entries[id].spec, dst));
+        }
+      }
+    }
+    v = egress.intersect(ingress);
+    pairMemo.set(key, v);
+    return v;
+  };
+
+  // ---- external ranges
+  const externalRanges: ExternalRange[] = [];
+  const rangeBounds: { family: IpFamily; start: bigint; end: bigint; blocks: number[] }[] = [];
+  for (const family of [4, 6] as IpFamily[]) {
+    const cuts = new Set<bigint>([0n]);
+    const familyBlocks = ipBlocks.map((b, i) => ({ b, i })).filter((x) => x.b.family === family);
+    for (const { b } of familyBlocks) {
+      for (const r of [{ start: b.start, end: b.end }, ...b.except]) {
+        cuts.add(r.start);
+        if (r.end < FAMILY_END[family]) cuts.add(r.end + 1n);
+      }
+    }
+    const sorted = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    let prev: { family: IpFamily; start: bigint; end: bigint; blocks: number[] } | null = null;
+    for (let i = 0; i < sorted.length; i++) {
+      const start = sorted[i];
+      const end = i + 1 < sorted.length ? sorted[i + 1] - 1n : FAMILY_END[family];
+      const blocks = familyBlocks.filter(({ b }) => blockContains(b, family, start, end)).map((x) => x.i);
+      // Adjacent ranges inside exactly the same blocks have the same connectivity to everything.
+      if (prev && prev.blocks.join(',') === blocks.join(',')) {
+        prev.end = end;
+      } else {
+        prev = { family, start, end, blocks };
+        rangeBounds.push(prev);
+      }
+    }
+  }
+  for (const r of rangeBounds) externalRanges.push({ family: r.family, range: formatIpRange(r.family, r.start, r.end) });
+  const rangeIndex = new Map(externalRanges.map((r, i) => [r.range, i]));
+  const externalMemo = new Map<string, ConnectionSet>();
+  /** egress: class → range; ingress: range → class. */
+  const externalConn = (cls: Cls, range: number, d: Direction): ConnectionSet => {
+    const key = `${cls.id}|${range}|${d}`;
+    let v = externalMemo.get(key);
+    if (v) return v;
+    if (cls.open[d]) v = ConnectionSet.all();
+    else {
+      const blocks = rangeBounds[range].blocks;
+      v = ConnectionSet.none();
+      for (const id of cls.entries[d]) {
+        const t = entries[id].target;
+        if (t.kind === 'any' || (t.kind === 'ipBlock' && blocks.includes(t.id))) {
+          // Egress to an address: no container ports there. Ingress from it: ours.
+          v = v.union(resolve(entries[id].spec, d === 'egress' ? null : cls));
+        }
+      }
+    }
+    externalMemo.set(key, v);
+    return v;
+  };
+
+  // ---- workload-level answers
+  const workloadConn = (a: number, b: number): ConnectionSet => {
+    let acc = ConnectionSet.none();
+    for (const c1 of workloads[a].classes) {
+      for (const c2 of workloads[b].classes) {
+        acc = acc.union(classConn(classes[c1], classes[c2]));
+        if (acc.isAll()) return acc;
+      }
+    }
+    return acc;
+  };
+  const workloadExternal = (w: number, range: number, d: Direction): ConnectionSet => {
+    let acc = ConnectionSet.none();
+    for (const c of workloads[w].classes) acc = acc.union(externalConn(classes[c], range, d));
+    return acc;
+  };
+  const byPeers = (x: Connection, y: Connection) => byString(x.src, y.src) || byString(x.dst, y.dst);
+
+  let allConnections: Connection[] | null = null;
+  const connections = (): Connection[] => {
+    if (allConnections) return allConnections;
+    const out: Connection[] = [];
+    // Workloads with the same classes have the same answers: compute each class-set pair once.
+    const groupInterner = new Interner();
+    const group = workloads.map((w) => groupInterner.id([...w.classes].sort((a, b) => a - b).join(',')));
+    const groups = Math.max(1, ...group) + 1;
+    const groupMemo = new Map<number, ConnectionSet>();
+    for (let a = 0; a < workloads.length; a++) {
+      for (let b = 0; b < workloads.length; b++) {
+        if (a === b) continue;
+        const key = group[a] * groups + group[b];
+        let v = groupMemo.get(key);
+        if (!v) groupMemo.set(key, (v = workloadConn(a, b)));
+        if (!v.isEmpty()) out.push({ src: workloads[a].info.id, dst: workloads[b].info.id, conn: v.toString() });
+      }
+      for (let r = 0; r < externalRanges.length; r++) {
+        const eg = workloadExternal(a, r, 'egress');
+        if (!eg.isEmpty()) out.push({ src: workloads[a].info.id, dst: externalRanges[r].range, conn: eg.toString() });
+        const ing = workloadExternal(a, r, 'ingress');
+        if (!ing.isEmpty()) out.push({ src: externalRanges[r].range, dst: workloads[a].info.id, conn: ing.toString() });
+      }
+    }
+    allConnections = out.sort(byPeers);
+    return allConnections;
+  };
+
+  const lookupWorkload = (id: string): number => {
+    const w = workloadById.get(id);
+    if (w === undefined) throw new RangeError(`unknown workload "${id}"; workloads are named namespace/name`);
+    return w;
+  };
+  const whoCanReach = (id: string): Connection[] => {
+    const w = lookupWorkload(id);
+    const out: Connection[] = [];
+    for (let a = 0; a < workloads.length; a++) {
+      if (a === w) continue;
+      const v = workloadConn(a, w);
+      if (!v.isEmpty()) out.push({ src: workloads[a].info.id, dst: id, conn: v.toString() });
+    }
+    externalRanges.forEach((r, i) => {
+      const v = workloadExternal(w, i, 'ingress');
+      if (!v.isEmpty()) out.push({ src: r.range, dst: id, conn: v.toString() });
+    });
+    return out.sort(byPeers);
+  };
+  const whereCanGo = (id: string): Connection[] => {
+    const w = lookupWorkload(id);
+    const out: Connection[] = [];
+    for (let b = 0; b < workloads.length; b++) {
+      if (b === w) continue;
+      const v = workloadConn(w, b);
+      if (!v.isEmpty()) out.push({ src: id, dst: workloads[b].info.id, conn: v.toString() });
+    }
+    externalRanges.forEach((r, i) => {
+      const v = workloadExternal(w, i, 'egress');
+      if (!v.isEmpty()) out.push({ src: id, dst: r.range, conn: v.toString() });
+    });
+    return out.sort(byPeers);
+  };
+  const between = (src: string, dst: string): ConnectionSet => {
+    const s = workloadById.get(src);
+    const t = workloadById.get(dst);
+    if (s !== undefined && t !== undefined) return s === t ? ConnectionSet.all() : workloadConn(s, t);
+    if (s !== undefined && rangeIndex.has(dst)) return workloadExternal(s, rangeIndex.get(dst)!, 'egress');
+    if (t !== undefined && rangeIndex.has(src)) return workloadExternal(t, rangeIndex.get(src)!, 'ingress');
+    if (rangeIndex.has(src) && rangeIndex.has(dst)) throw new RangeError('traffic between two external ranges is not governed by NetworkPolicies');
+    throw new RangeError(`unknown peer "${s === undefined ? src : dst}"`);
+  };
+
+  let matrix: NamespaceMatrix | null = null;
+  const namespaceMatrix = (): NamespaceMatrix => {
+    if (matrix) return matrix;
+    matrix = computeMatrix();
+    return matrix;
+  };
+
+  const computeMatrix = (): NamespaceMatrix => {
+    const names = [...nsLabels.keys()].sort(byString);
+    const N = names.length;
+    const nsPos = new Map(names.map((n, i) => [n, i]));
+    // Classes present per namespace.
+    const nsClasses: number[][] = names.map(() => []);
+    for (const cls of classes) for (const ns of cls.byNamespace.keys()) nsClasses[nsPos.get(ns)!].push(cls.id);
+
+    // Baseline: source catch-all egress ∩ destination catch-all ingress, exact for every class
+    // pair no specific peer relates. Evaluated per group of namespaces with the same ingredients.
+    const srcGroupInterner = new Interner();
+    const srcGroups: number[][] = [];
+    const dstGroupInterner = new Interner();
+    const dstGroups: { catchAll: number; cls: Cls }[][] = [];
+    const srcGroup = new Int32Array(N);
+    const dstGroup = new Int32Array(N);
+    for (let n = 0; n < N; n++) {
+      const eg = [...new Set(nsClasses[n].map((c) => classes[c].catchAll.egress))].sort((a, b) => a - b);
+      const gs = srcGroupInterner.id(eg.join(','));
+      if (gs === srcGroups.length) srcGroups.push(eg);
+      srcGroup[n] = gs;
+      const seen = new Map<string, { catchAll: number; cls: Cls }>();
+      for (const c of nsClasses[n]) {
+        const cls = classes[c];
+        const key = `${cls.catchAll.ingress}|${cls.portsSig}`;
+        if (!seen.has(key)) seen.set(key, { catchAll: cls.catchAll.ingress, cls });
+      }
+      const keys = [...seen.keys()].sort();
+      const gd = dstGroupInterner.id(keys.join(','));
+      if (gd === dstGroups.length) dstGroups.push(keys.map((k) => seen.get(k)!));
+      dstGroup[n] = gd;
+    }
+    const groupMemo = new Map<number, ConnectionSet>();
+    const G = dstGroups.length;
+    const baseline = (gs: number, gd: number): ConnectionSet => {
+      const key = gs * G + gd;
+      let v = groupMemo.get(key);
+      if (v) return v;
+      v = ConnectionSet.none();
+      outer: for (const eg of srcGroups[gs]) {
+        for (const { catchAll, cls } of dstGroups[gd]) {
+          v = v.union(catchAllAt(eg, cls).intersect(catchAllAt(catchAll, cls)));
+          if (v.isAll()) break outer;
+        }
+      }
+      groupMemo.set(key, v);
+      return v;
+    };
+
+    // Specific pairs: a source's egress entry naming a peer the destination is in, or a
+    // destination's ingress entry naming a peer the source is in.
+    const classesOfPeer = new Map<number, number[]>();
+    const peerClasses = (peer: number): number[] => {
+      let list = classesOfPeer.get(peer);
+      if (!list) classesOfPeer.set(peer, (list = [...new Set(peerMembers[peer].map((e) => endpoints[e].cls))]));
+      return list;
+    };
+    const special = new Set<number>();
+    for (const cls of classes) {
+      if (!cls.open.egress) {
+        for (const id of cls.entries.egress) {
+          const t = entries[id].target;
+          if (t.kind === 'peer') for (const c2 of peerClasses(t.id)) special.add(cls.id * K + c2);
+        }
+      }
+      if (!cls.open.ingress) {
+        for (const id of cls.entries.ingress) {
+          const t = entries[id].target;
+          if (t.kind === 'peer') for (const c1 of peerClasses(t.id)) special.add(c1 * K + cls.id);
+        }
+      }
+    }
+    const extra: Map<number, ConnectionSet>[] = names.map(() => new Map());
+    for (const key of special) {
+      const c1 = classes[Math.floor(key / K)];
+      const c2 = classes[key % K];
+      const v = classConn(c1, c2);
+      if (v.isEmpty()) continue;
+      for (const a of c1.byNamespace.keys()) {
+        const ai = nsPos.get(a)!;
+        const row = extra[ai];
+        for (const b of c2.byNamespace.keys()) {
+          if (a === b && !distinctWorkloads(c1.byNamespace.get(a)!, c2.byNamespace.get(b)!)) continue;
+          const bi = nsPos.get(b)!;
+          const prev = row.get(bi);
+          if (prev === undefined) row.set(bi, v);
+          else if (prev !== v && !prev.isAll()) row.set(bi, prev.union(v));
+        }
+      }
+    }
+
+    const cells: Connection[] = [];
+    for (let a = 0; a < N; a++) {
+      if (nsClasses[a].length === 0) continue;
+      const row = extra[a];
+      for (let b = 0; b < N; b++) {
+        if (nsClasses[b].length === 0) continue;
+        let v: ConnectionSet;
+        v = a === b ? diagonalBaseline(names[a], nsClasses[a]) : baseline(srcGroup[a], dstGroup[b]);
+        const more = row.size > 0 ? row.get(b) : undefined;
+        if (more) v = v.union(more);
+        if (!v.isEmpty()) cells.push({ src: names[a], dst: names[b], conn: v.toString() });
+      }
+    }
+    return { namespaces: names, excluded: names.filter((n) => excluded.has(n)), cells };
+  };
+
+  /** True when some workload of `a` differs from some workload of `b`. */
+  const distinctWorkloads = (a: readonly number[], b: readonly number[]): boolean =>
+    !(a.length === 1 && b.length === 1 && a[0] === b[0]);
+
+  /**
+   * The baseline between distinct workloads of one namespace, grouped by catch-all ingredients;
+   * workload sets are capped at two members, which is all the distinctness test needs.
+   */
+  const diagonalBaseline = (ns: string, nsCls: number[]): ConnectionSet => {
+    const capAdd = (list: number[], ws: readonly number[]) => {
+      for (const w of ws) {
+        if (list.length >= 2) return;
+        if (!list.includes(w)) list.push(w);
+      }
+    };
+    const egress = new Map<number, number[]>();
+    const ingress = new Map<string, { catchAll: number; cls: Cls; workloads: number[] }>();
+    for (const c of nsCls) {
+      const cls = classes[c];
+      const ws = cls.byNamespace.get(ns)!;
+      let e = egress.get(cls.catchAll.egress);
+      if (!e) egress.set(cls.catchAll.egress, (e = []));
+      capAdd(e, ws);
+      const key = `${cls.catchAll.ingress}|${cls.portsSig}`;
+      let i = ingress.get(key);
+      if (!i) ingress.set(key, (i = { catchAll: cls.catchAll.ingress, cls, workloads: [] }));
+      capAdd(i.workloads, ws);
+    }
+    let acc = ConnectionSet.none();
+    for (const [eg, srcWorkloads] of egress) {
+      for (const { catchAll, cls, workloads: dstWorkloads } of ingress.values()) {
+        if (!distinctWorkloads(srcWorkloads, dstWorkloads)) continue;
+        acc = acc.union(catchAllAt(eg, cls).intersect(catchAllAt(catchAll, cls)));
+        if (acc.isAll()) return acc;
+      }
+    }
+    return acc;
+  };
+
+  const infos = workloads.map((w) => w.info).sort((x, y) => byString(x.id, y.id));
+  return {
+    workloads: infos,
+    externalRanges,
+    notEvaluated,
+    problems,
+    connections,
+    whoCanReach,
+    whereCanGo,
+    between,
+    namespaceMatrix,
+  };
+}
