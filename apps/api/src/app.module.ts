@@ -20,6 +20,7 @@ import { SecretsModule } from './secrets/secrets.module';
 import { AZURE_ACCESS, defaultAzureAccess, type AzureAccess } from './snapshots/azure-credential';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { TokensModule } from './tokens/tokens.module';
+import { ReadCacheModule } from './read-cache/read-cache.module';
 
 /** Paths that may carry secrets anywhere in a logged object. */
 export const REDACT_PATHS = [
@@ -68,6 +69,7 @@ export class AppModule {
           },
         }),
         PrismaModule,
+        ReadCacheModule,
         SecretsModule,
         AuthModule,
         TokensModule,

@@ -49,9 +49,21 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
     db,
     sql: async (text, params) => (await client.query(text, params as unknown[])).rows,
     close: async () => {
-      await app.close();
-      await client.end();
-      await db.drop();
+      await timed('app.close', () => app.close());
+      await timed('sql client end', () => client.end());
+      await timed('drop database', () => db.drop());
     },
   };
+}
+
+/** Runs one teardown step and says on stderr which one was slow, so a hung teardown names itself. */
+async function timed(step: string, fn: () => Promise<unknown>): Promise<void> {
+  const started = Date.now();
+  const warn = setInterval(() => process.stderr.write(`[test-app] ${step} still running after ${Math.round((Date.now() - started) / 1000)} s\n`), 10_000);
+  warn.unref();
+  try {
+    await fn();
+  } finally {
+    clearInterval(warn);
+  }
 }

@@ -6,6 +6,7 @@ import { Public, Roles } from './auth.decorators';
 import { AuthGuard } from './auth.guard';
 import type { OidcVerifier } from './oidc.verifier';
 import type { AuthedRequest } from './principal';
+import type { TokenCache } from './token-cache';
 import { hashToken } from './token-hash';
 import type { TokensRepository } from './tokens.repository';
 
@@ -15,14 +16,15 @@ class Routes {
   undeclared() {}
 }
 
-function fakeTokens(known: Record<string, 'admin' | 'security' | 'auditor' | 'manager'>): TokensRepository {
+const tokens = { touch: async () => undefined } as unknown as TokensRepository;
+
+function fakeTokenCache(known: Record<string, 'admin' | 'security' | 'auditor' | 'manager'>): TokenCache {
   return {
-    findActiveByHash: async (hash: string) => {
+    findActive: async (_req: object, hash: string) => {
       const entry = Object.entries(known).find(([tok]) => hashToken(tok) === hash);
       return entry ? { id: `id-${entry[0]}`, name: `name-${entry[0]}`, role: entry[1] } : null;
     },
-    touch: async () => undefined,
-  } as unknown as TokensRepository;
+  } as unknown as TokenCache;
 }
 
 const noOidc = { enabled: false } as OidcVerifier;
@@ -39,7 +41,7 @@ function ctx(handler: keyof Routes, authorization?: string): { c: ExecutionConte
 }
 
 describe('AuthGuard', () => {
-  const sut = new AuthGuard(new Reflector(), fakeTokens({ 'tok-admin': 'admin', 'tok-manager': 'manager' }), noOidc, {} as DiscoveryService);
+  const sut = new AuthGuard(new Reflector(), tokens, fakeTokenCache({ 'tok-admin': 'admin', 'tok-manager': 'manager' }), noOidc, {} as DiscoveryService);
 
   it('lets public routes through without a token', async () => {
     expect(await sut.canActivate(ctx('health').c)).toBe(true);

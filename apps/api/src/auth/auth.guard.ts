@@ -8,6 +8,7 @@ import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { looksLikeJwt, OidcVerifier } from './oidc.verifier';
 import type { AuthedRequest, Principal } from './principal';
 import { highestRole } from './roles';
+import { TokenCache } from './token-cache';
 import { hashToken } from './token-hash';
 import { TokensRepository } from './tokens.repository';
 
@@ -22,6 +23,7 @@ export class AuthGuard implements CanActivate, OnModuleInit {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensRepository,
+    private readonly tokenCache: TokenCache,
     private readonly oidc: OidcVerifier,
     private readonly discovery: DiscoveryService,
   ) {}
@@ -62,7 +64,7 @@ export class AuthGuard implements CanActivate, OnModuleInit {
     const credential = match[1];
     if (this.oidc.enabled && looksLikeJwt(credential)) return this.oidc.verify(credential);
     const now = new Date();
-    const token = await this.tokens.findActiveByHash(hashToken(credential), now);
+    const token = await this.tokenCache.findActive(req, hashToken(credential), now);
     if (!token) throw new UnauthorizedException('the API token is unknown, revoked or expired');
     void this.tokens.touch(token.id, now).catch(() => undefined);
     return { kind: 'token', id: token.id, name: token.name, role: highestRole([token.role])!, roles: [token.role] };

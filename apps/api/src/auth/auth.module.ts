@@ -12,7 +12,9 @@ import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { AuthGuard } from './auth.guard';
 import { OidcVerifier } from './oidc.verifier';
+import { TokenCache } from './token-cache';
 import { hashToken } from './token-hash';
+import { TokenLookupRepository } from './token-lookup.repository';
 import { TokensRepository } from './tokens.repository';
 import { WRITE_THROTTLER, WriteThrottlerGuard } from './write-throttler.guard';
 
@@ -40,6 +42,8 @@ export const WEB_TOKEN_NAME = 'web app (KORDON_WEB_TOKEN)';
   controllers: [AuditController],
   providers: [
     TokensRepository,
+    TokenLookupRepository,
+    TokenCache,
     AuditRepository,
     AuditService,
     OidcVerifier,

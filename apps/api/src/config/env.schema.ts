@@ -71,6 +71,12 @@ export const envSchema = z.object({
   KORDON_DATA_DIR: z.string().default('.kordon'),
   KORDON_EMBEDDED_PG_PORT: port(54329),
   KORDON_SCHEDULE_MINUTES: z.coerce.number().int().min(5).max(10080).default(60),
+  KORDON_READ_CACHE_MB: z.coerce
+    .number({ message: 'must be a whole number of megabytes 0-4096' })
+    .int('must be a whole number of megabytes 0-4096')
+    .min(0, 'must be a whole number of megabytes 0-4096')
+    .max(4096, 'must be a whole number of megabytes 0-4096')
+    .default(64),
   KORDON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   KORDON_SNAPSHOT_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
   KORDON_EXCLUDED_NAMESPACES: csv,

@@ -9,6 +9,7 @@ import {
   ClusterHistoryDto, FleetHistoryDto, FleetHistoryQuery, FleetSummaryDto, FleetSummaryQuery, HistoryQuery, NamespaceHistoryDto,
 } from './dto/history.dto';
 import { HistoryService } from './history.service';
+import { CachedRead } from '../read-cache/read-cache.interceptor';
 
 const RANGE_ERRORS = 'Malformed id or time, from after to, unknown bucket, or more than 2,000 buckets';
 
@@ -18,6 +19,7 @@ export class HistoryController {
   constructor(private readonly history: HistoryService) {}
 
   @Get('clusters/:id/history')
+  @CachedRead()
   @Roles(...READ_AGGREGATES)
   @ApiOperation({
     summary: 'Coverage and default-deny of a cluster over time',
@@ -32,6 +34,7 @@ export class HistoryController {
   }
 
   @Get('clusters/:id/namespaces/:namespace/history')
+  @CachedRead()
   @Roles(...READ_AGGREGATES)
   @ApiOperation({
     summary: 'Coverage and default-deny of one namespace over time',
@@ -47,6 +50,7 @@ export class HistoryController {
   }
 
   @Get('fleet/history')
+  @CachedRead()
   @Roles(...READ_AGGREGATES)
   @ApiOperation({
     summary: 'Rollout progress: namespaces with default-deny per environment, team or cluster over time',
@@ -59,6 +63,7 @@ export class HistoryController {
   }
 
   @Get('fleet/summary')
+  @CachedRead()
   @Roles(...READ_AGGREGATES)
   @ApiOperation({ summary: "Current totals (or at `at`) per environment and team: namespaces with default-deny, pod coverage, findings" })
   @ApiOkResponse({ type: FleetSummaryDto })

@@ -10,7 +10,8 @@ import { parseInstant } from '../posture/query-input';
 import type { FleetHistoryQuery, FleetSummaryQuery, HistoryQuery } from './dto/history.dto';
 import { HistoryErrorCode, HistoryException } from './history.exception';
 import { HistoryRepository, type FleetClusterRow, type FleetPointRow, type NamespacePointRow } from './history.repository';
-import { bucketStarts, resolveRange } from './time-range';
+import { doNotCache } from '../read-cache/cache-hints';
+import { bucketStarts, resolveRange, type TimeRange } from './time-range';
 
 const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 const NONE = '(none)';
@@ -74,7 +75,7 @@ export class HistoryService {
   constructor(private readonly repo: HistoryRepository, private readonly clusters: ClustersService) {}
 
   async cluster(clusterId: string, q: HistoryQuery): Promise<ClusterHistory> {
-    const range = resolveRange(q);
+    const range = rangeOf(q);
     await this.clusters.require(clusterId);
     const rows = await this.repo.clusterPoints(clusterId, range.from, range.to, range.bucket);
     return {
@@ -99,7 +100,7 @@ export class HistoryService {
   }
 
   async namespace(clusterId: string, namespace: string, q: HistoryQuery): Promise<NamespaceHistory> {
-    const range = resolveRange(q);
+    const range = rangeOf(q);
     await this.clusters.require(clusterId);
     const rows = await this.repo.namespacePoints(clusterId, namespace, range.from, range.to, range.bucket);
     // An empty range is an answer; a namespace the cluster never had is a 404.
@@ -117,7 +118,7 @@ export class HistoryService {
   }
 
   async fleet(q: FleetHistoryQuery): Promise<FleetHistory> {
-    const range = resolveRange(q);
+    const range = rangeOf(q);
     const groupBy = q.groupBy ?? 'environment';
     const filter = { environment: q.environment, team: q.team };
     const [clusters, rows] = await Promise.all([
@@ -202,4 +203,10 @@ export class HistoryService {
     const sorted = (m: Map<string, FleetGroupSummary>) => [...m.values()].map(withShares).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { at: at?.toISOString() ?? null, totals: withShares(totals), byEnvironment: sorted(byEnv), byTeam: sorted(byTeam) };
   }
+}
+
+/** The range asked for; one that ends "now" (no `to`) moves with the clock, so is not cached. */
+function rangeOf(q: Parameters<typeof resolveRange>[0]): TimeRange {
+  if (q.to === undefined) doNotCache();
+  return resolveRange(q);
 }

@@ -6,6 +6,7 @@ import { READ_AGGREGATES, READ_DETAIL } from '../auth/roles';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
 import { AtQuery, ClusterPostureDto, NamespaceDetailDto, NamespaceParam, PostureQuery } from './dto/posture.dto';
 import { PostureService } from './posture.service';
+import { CachedRead } from '../read-cache/read-cache.interceptor';
 
 @ApiTags('posture')
 @Controller('clusters/:id')
@@ -13,6 +14,7 @@ export class PostureController {
   constructor(private readonly posture: PostureService) {}
 
   @Get('posture')
+  @CachedRead()
   @Roles(...READ_AGGREGATES)
   @ApiOperation({
     summary: 'Posture of a cluster at its latest snapshot, or at the snapshot in force at `at`',
@@ -27,6 +29,7 @@ export class PostureController {
   }
 
   @Get('namespaces/:namespace')
+  @CachedRead()
   @Roles(...READ_DETAIL)
   @ApiOperation({
     summary: 'One namespace at the latest snapshot or at `at`: labels, workloads, policies (raw), findings, baseline',

@@ -55,6 +55,16 @@ spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
 
 const AKS = JSON.stringify({ networkPlugin: 'azure', networkPolicy: 'cilium', networkDataplane: 'cilium' });
 
+/** The manifests of smallCluster's cluster, with or without namespace a's default-deny. */
+export function smallClusterFiles(denyA: boolean): { name: string; text: string }[] {
+  return [
+    { name: 'namespaces.yaml', text: NAMESPACES },
+    { name: 'pods.yaml', text: PODS },
+    { name: 'aks.json', text: AKS },
+    ...(denyA ? [{ name: 'deny.yaml', text: DENY_ALL_A }] : []),
+  ];
+}
+
 /**
  * A two-namespace cluster (`a`, `b`, one pod each) snapshotted at each of `steps`: with
  * `denyA`, namespace `a` has a default-deny both ways. Returns the cluster id.
@@ -63,12 +73,7 @@ export async function smallCluster(t: TestApp, name: string, steps: { at: Date; 
   const cluster = await t.app.get(ClustersService).register({ name, source: 'manifests', paths: ['demo'], environment: 'lab', team: 'qa' });
   const snapshots = t.app.get(SnapshotsService);
   for (const step of steps) {
-    const files = [
-      { name: 'namespaces.yaml', text: NAMESPACES },
-      { name: 'pods.yaml', text: PODS },
-      { name: 'aks.json', text: AKS },
-      ...(step.denyA ? [{ name: 'deny.yaml', text: DENY_ALL_A }] : []),
-    ];
+    const files = smallClusterFiles(step.denyA);
     const outcome = await snapshots.run(cluster.id, { trigger: 'seed', at: step.at, collect: async () => collectFromManifestText(files) });
     if (outcome.status !== 'succeeded') throw new Error(`snapshot of ${name} at ${step.at.toISOString()} did not succeed: ${JSON.stringify(outcome)}`);
   }

@@ -1,0 +1,158 @@
+// The response cache through HTTP on a real database: repeated reads are served from memory, and
+// any commit that changes what they show (from this replica, another one or plain SQL) is seen by
+// the very next request; answers that move with the clock are not cached; tokens revoked
+// anywhere are refused at once.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterPosture, NamespaceHistory } from '@kordon/contracts';
+import { ADMIN_AUTH, startReplica, startTestApp, type TestApp } from '../../test/test-app';
+import { issueToken } from '../../test/tokens';
+import { collectFromManifestText } from '@kordon/collectors';
+import { smallCluster, smallClusterFiles } from '../posture/testing/read-api.fixture';
+import { SnapshotsService } from '../snapshots/snapshots.service';
+import { ChangeVersions } from './change-versions.service';
+
+const DAY = 86_400_000;
+const NOW = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000);
+const ago = (days: number) => new Date(NOW.getTime() - days * DAY);
+
+describe('read cache', () => {
+  let t: TestApp;
+  let id: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    id = await smallCluster(t, 'cached', [
+      { at: ago(2), denyA: false },
+      { at: ago(1), denyA: true },
+    ]);
+  });
+  afterAll(async () => t?.close());
+
+  const get = (url: string, auth = ADMIN_AUTH, app = t.app) => request(app.getHttpServer()).get(url).set(auth);
+
+  it('serves a repeated read from memory with the same body, and says so (RFC 9211)', async () => {
+    const first = await get(`/api/clusters/${id}/posture`).expect(200);
+    expect(first.headers['cache-status']).toBe('kordon; fwd=miss; stored');
+    const second = await get(`/api/clusters/${id}/posture`).expect(200);
+    expect(second.headers['cache-status']).toBe('kordon; hit');
+    expect(second.headers['content-type']).toMatch(/^application\/json/);
+    expect(second.text).toBe(first.text);
+    expect((second.body as ClusterPosture).summary.ingress.namespacesWithDefaultDeny).toBe(1);
+    // A different URL is a different answer.
+    const other = await get(`/api/clusters/${id}/posture?at=${ago(2).toISOString()}`).expect(200);
+    expect(other.headers['cache-status']).toBe('kordon; fwd=miss; stored');
+    expect((other.body as ClusterPosture).summary.ingress.namespacesWithDefaultDeny).toBe(0);
+  });
+
+  it('shows a change committed by plain SQL on the very next request', async () => {
+    await get(`/api/clusters/${id}/posture`).expect(200);
+    expect((await get(`/api/clusters/${id}/posture`).expect(200)).headers['cache-status']).toBe('kordon; hit');
+    const [latest] = await t.sql<{ id: string }>(`SELECT id FROM snapshot WHERE cluster_id = $1 ORDER BY started_at DESC LIMIT 1`, [id]);
+    await t.sql(`UPDATE snapshot SET status = 'failed', failure_reason = 'test' WHERE id = $1`, [latest.id]);
+    try {
+      const after = await get(`/api/clusters/${id}/posture`).expect(200);
+      expect(after.headers['cache-status']).toBe('kordon; fwd=miss; stored');
+      // The snapshot in force is now the older one, without the default-deny.
+      expect((after.body as ClusterPosture).snapshot.takenAt).toBe(ago(2).toISOString());
+      expect((after.body as ClusterPosture).summary.ingress.namespacesWithDefaultDeny).toBe(0);
+    } finally {
+      await t.sql(`UPDATE snapshot SET status = 'succeeded', failure_reason = NULL WHERE id = $1`, [latest.id]);
+    }
+    expect((await get(`/api/clusters/${id}/posture`).expect(200)).body.summary.ingress.namespacesWithDefaultDeny).toBe(1);
+  });
+
+  it('shows a snapshot written by another replica on the next request here', async () => {
+    const replica = await startReplica(t);
+    try {
+      const url = `/api/clusters/${id}/posture`;
+      expect((await get(url).expect(200)).body.summary.ingress.namespacesWithDefaultDeny).toBe(1);
+      expect((await get(url).expect(200)).headers['cache-status']).toBe('kordon; hit');
+      // The replica snapshots the cluster through its own pipeline: namespace a lost its default-deny.
+      const outcome = await replica.get(SnapshotsService).run(id, { trigger: 'seed', at: ago(0.5), collect: async () => collectFromManifestText(smallClusterFiles(false)) });
+      expect(outcome.status).toBe('succeeded');
+      const after = await get(url).expect(200);
+      expect(after.headers['cache-status']).toBe('kordon; fwd=miss; stored');
+      expect((after.body as ClusterPosture).snapshot.takenAt).toBe(ago(0.5).toISOString());
+      expect((after.body as ClusterPosture).summary.ingress.namespacesWithDefaultDeny).toBe(0);
+      await t.sql(`DELETE FROM snapshot WHERE cluster_id = $1 AND started_at = $2`, [id, ago(0.5)]);
+      expect((await get(url).expect(200)).body.summary.ingress.namespacesWithDefaultDeny).toBe(1);
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it('does not cache an answer that moves with the clock (a history range ending now)', async () => {
+    const url = `/api/clusters/${id}/namespaces/a/history?bucket=day`;
+    for (let i = 0; i < 2; i++) {
+      const res = await get(url).expect(200);
+      expect(res.headers['cache-status']).toBeUndefined();
+    }
+    // With an explicit end the same series is cached.
+    const fixed = `/api/clusters/${id}/namespaces/a/history?bucket=day&to=${NOW.toISOString()}`;
+    await get(fixed).expect(200);
+    expect((await get(fixed).expect(200)).headers['cache-status']).toBe('kordon; hit');
+  });
+
+  it('never serves a cached answer to a caller the route refuses, nor caches errors', async () => {
+    const manager = await issueToken(t.app, 'manager');
+    await get(`/api/clusters/${id}/namespaces/a`).expect(200);
+    await get(`/api/clusters/${id}/namespaces/a`, manager.auth).expect(403);
+    await get(`/api/clusters/${id}/namespaces/a`, { Authorization: 'Bearer nope-nope-nope-nope-nope-nope' }).expect(401);
+    const missing = `/api/clusters/${id}/namespaces/nosuch`;
+    for (let i = 0; i < 2; i++) {
+      const res = await get(missing).expect(404);
+      expect(res.headers['cache-status']).toBeUndefined();
+      expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    }
+  });
+
+  it('refuses a token revoked by plain SQL on its next request, though its lookups are cached', async () => {
+    const token = await issueToken(t.app, 'security');
+    for (let i = 0; i < 3; i++) await get(`/api/clusters/${id}/posture`, token.auth).expect(200);
+    await t.sql(`UPDATE api_token SET revoked_at = now() WHERE id = $1`, [token.id]);
+    await get(`/api/clusters/${id}/posture`, token.auth).expect(401);
+  });
+
+  it('counts commits, not heartbeats: progress and last-use updates leave cached answers in place', async () => {
+    const version = async () => Object.fromEntries((await t.sql<{ scope: string; version: string }>(`SELECT scope, version::text FROM change_version`)).map((r) => [r.scope, Number(r.version)]));
+    const [snap] = await t.sql<{ id: string }>(`SELECT id FROM snapshot WHERE cluster_id = $1 ORDER BY started_at DESC LIMIT 1`, [id]);
+    const v0 = await version();
+    await t.sql(`UPDATE snapshot SET heartbeat_at = now(), progress = '{"phase":"x"}' WHERE id = $1`, [snap.id]);
+    await t.sql(`UPDATE api_token SET last_used_at = now()`);
+    expect(await version()).toEqual(v0);
+    // Several rows in one transaction: one bump of the scope they touch.
+    await t.sql(`UPDATE snapshot SET failure_reason = 'x' WHERE cluster_id = $1`, [id]);
+    await t.sql(`UPDATE snapshot SET failure_reason = NULL WHERE cluster_id = $1`, [id]);
+    expect(await version()).toEqual({ fleet: v0.fleet + 2, auth: v0.auth });
+    await t.sql(`UPDATE cluster SET team = team WHERE id = $1`, [id]);
+    expect((await version()).fleet).toBe(v0.fleet + 3);
+  });
+
+  it('answers concurrent misses of one URL with one computation', async () => {
+    const url = `/api/clusters/${id}/posture?at=${ago(1).toISOString()}`;
+    const http = t.app.getHttpServer();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => request(http).get(url).set(ADMIN_AUTH).expect(200)));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    const statuses = answers.map((a) => a.headers['cache-status']);
+    expect(statuses.filter((s) => s === 'kordon; fwd=miss; stored')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'kordon; hit')).toHaveLength(19);
+  });
+});
+
+describe('read cache switched off', () => {
+  let t: TestApp;
+  let id: string;
+  beforeAll(async () => {
+    t = await startTestApp({ KORDON_READ_CACHE_MB: '0' });
+    id = await smallCluster(t, 'uncached', [{ at: ago(1), denyA: true }]);
+  });
+  afterAll(async () => t?.close());
+
+  it('answers every read from the database (KORDON_READ_CACHE_MB=0)', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await request(t.app.getHttpServer()).get(`/api/clusters/${id}/posture`).set(ADMIN_AUTH).expect(200);
+      expect(res.headers['cache-status']).toBeUndefined();
+    }
+    expect(t.app.get(ChangeVersions).reads).toBe(0);
+  });
+});

@@ -1,0 +1,80 @@
+// Serves cached reads (handlers marked @CachedRead()) from memory while the data they come from
+// is unchanged: the answer is keyed by the caller's role and the exact URL, and stored with the
+// `fleet` change counter it was computed under (bumped by database triggers at every commit that
+// touches clusters or snapshots, on any replica). Reading the counter is one tiny query shared by
+// concurrent requests, so a replica never serves an answer older than a commit it could see.
+// Handlers whose answers also move with the clock say so through cache-hints.ts.
+// The response carries `Cache-Status` (RFC 9211): `kordon; hit`, or `kordon; fwd=miss` with
+// `stored` when the answer was kept.
+import { Injectable, StreamableFile, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defer, lastValueFrom, type Observable } from 'rxjs';
+import type { AuthedRequest } from '../auth/principal';
+import { runWithCacheHints, type CacheHints } from './cache-hints';
+import { ChangeVersions, versionsForRequest } from './change-versions.service';
+import { ReadCache, type CachedAnswer } from './read-cache.service';
+
+const NOT_RUN = Symbol('not run');
+
+type Request = IncomingMessage & AuthedRequest & { originalUrl?: string };
+type Response = ServerResponse;
+
+@Injectable()
+export class ReadCacheInterceptor implements NestInterceptor {
+  constructor(private readonly cache: ReadCache, private readonly versions: ChangeVersions) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.cache.enabled || ctx.getType() !== 'http') return next.handle();
+    const req = ctx.switchToHttp().getRequest<Request>();
+    if (req.method !== 'GET') return next.handle();
+    return defer(() => this.answer(req, ctx.switchToHttp().getResponse<Response>(), next));
+  }
+
+  private async answer(req: Request, res: Response, next: CallHandler): Promise<unknown> {
+    let version: string;
+    try {
+      version = (await versionsForRequest(req, this.versions)).fleet;
+    } catch {
+      // Cannot tell whether a cached answer is current: answer from the database (or fail there).
+      return lastValueFrom(next.handle(), { defaultValue: undefined });
+    }
+    const key = `${req.principal?.role ?? '-'}\u0000${req.originalUrl ?? req.url}`;
+    const hit = this.cache.get(key, version, Date.now());
+    if (hit) {
+      this.cache.hits++;
+      return send(res, hit, 'hit');
+    }
+    this.cache.misses++;
+    let own: unknown = NOT_RUN;
+    const answer = await this.cache.once(key, version, async () => {
+      const hints: CacheHints = { until: null, skip: false };
+      const value: unknown = await lastValueFrom(runWithCacheHints(hints, () => next.handle()), { defaultValue: undefined });
+      own = value;
+      const cacheable =
+        !hints.skip &&
+        value !== null &&
+        typeof value === 'object' &&
+        !(value instanceof StreamableFile) &&
+        !Buffer.isBuffer(value) &&
+        res.statusCode === 200 &&
+        (hints.until === null || hints.until > Date.now());
+      if (!cacheable) return null;
+      const stored: CachedAnswer = { version, body: JSON.stringify(value), until: hints.until };
+      this.cache.set(key, stored);
+      return stored;
+    });
+    if (own !== NOT_RUN) return answer ? send(res, answer, 'fwd=miss; stored') : own;
+    // Another request computed it while this one waited.
+    if (answer) return send(res, answer, 'hit');
+    return lastValueFrom(next.handle(), { defaultValue: undefined });
+  }
+}
+
+function send(res: Response, answer: CachedAnswer, status: string): string {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Status', `kordon; ${status}`);
+  return answer.body;
+}
+
+/** Caches this GET handler's answers (see ReadCacheInterceptor for when they are served). */
+export const CachedRead = (): MethodDecorator & ClassDecorator => UseInterceptors(ReadCacheInterceptor);
