@@ -107,3 +107,6 @@ export interface ApiError {
   message: string;
   details?: unknown;
 }
+
+/** Orders of `GET /api/clusters/{id}/snapshots?sort=`: `-startedAt` newest first (the default), `startedAt` oldest first. */
+export type SnapshotSort = '-startedAt' | 'startedAt';

@@ -120,3 +120,6 @@ export interface EvidenceList {
   items: EvidenceListItem[];
   nextCursor: string | null;
 }
+
+/** Orders of `GET /api/clusters/{id}/evidence?sort=`: `startedAt` oldest first (the default), `-startedAt` newest first. */
+export type EvidenceSort = 'startedAt' | '-startedAt';

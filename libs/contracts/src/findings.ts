@@ -59,3 +59,12 @@ export interface FleetFindingItem extends FindingItem {
   cluster: { id: string; name: string };
   snapshot: { id: string; takenAt: string };
 }
+
+/**
+ * Orders of `GET /api/findings?sort=`: a field ascending, or descending with a leading `-`.
+ * Severity ranks info < low < medium < high < critical, so `-severity` (the default) lists the
+ * most severe first. `namespace` is the finding's namespace or its object's; findings about no
+ * namespace come last either way. Ties break by severity (most severe first), cluster name, rule
+ * id and finding id, so pages never overlap.
+ */
+export type FindingSort = '-severity' | 'severity' | 'cluster' | '-cluster' | 'rule' | '-rule' | 'namespace' | '-namespace';

@@ -196,6 +196,57 @@ describe('evidence endpoints', () => {
     await http().get(`/api/clusters/${clusterId}/evidence`).query({ include: 'everything' }).set(auth).expect(400);
   });
 
+  it('pages a range oldest or newest first, ties broken by id, and refuses a cursor of the other sort', async () => {
+    const cluster = await t.app.get(ClustersService).register({ name: 'evi-sorted', source: 'manifests', paths: ['demo/clusters/aks-dev-sandbox'] });
+    const collected = collectFromManifestText([{ name: 'base.yaml', text: BASE }, { name: 'aks.json', text: AKS }]);
+    const seeded: { id: string; at: Date }[] = [];
+    // Two snapshots start at the same instant; one before the range and a failed one inside it are left out.
+    for (const days of [9, 6, 5, 5, 4.5, 3, 2]) {
+      const at = new Date(now - days * DAY);
+      const outcome = await t.app.get(SnapshotsService).run(cluster.id, { trigger: 'seed', at, collect: async () => collected });
+      expect(outcome.status).toBe('succeeded');
+      if (days < 8) seeded.push({ id: outcome.snapshotId!, at });
+    }
+    const repo = t.app.get(SnapshotsRepository);
+    const failed = (await repo.start(cluster.id, 'manual', new Date(now - 4 * DAY)))!;
+    await repo.fail(failed, 'test', [], new Date(now - 4 * DAY));
+    const asc = [...seeded].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((s) => s.id);
+    expect(new Set(seeded.map((s) => s.at.getTime())).size).toBe(seeded.length - 1);
+
+    const range = { from: new Date(now - 8 * DAY).toISOString(), to: new Date(now).toISOString() };
+    const pages = async (sort?: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const body: { items: { snapshotId: string }[]; nextCursor: string | null } = (await http().get(`/api/clusters/${cluster.id}/evidence`).query({ ...range, limit: 2, ...(sort ? { sort } : {}), ...(cursor ? { cursor } : {}) }).set(auth).expect(200)).body;
+        ids.push(...body.items.map((i) => i.snapshotId));
+        cursor = body.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    expect(await pages()).toEqual(asc);
+    expect(await pages('startedAt')).toEqual(asc);
+    expect(await pages('-startedAt')).toEqual([...asc].reverse());
+    const newest = await http().get(`/api/clusters/${cluster.id}/evidence`).query({ ...range, sort: '-startedAt', limit: 1, include: 'documents' }).set(auth).expect(200);
+    expect(newest.body.items[0].document.snapshot.id).toBe(asc[asc.length - 1]);
+
+    const first = await http().get(`/api/clusters/${cluster.id}/evidence`).query({ ...range, sort: '-startedAt', limit: 2 }).set(auth).expect(200);
+    for (const sort of [undefined, 'startedAt']) {
+      const res = await http().get(`/api/clusters/${cluster.id}/evidence`).query({ ...range, limit: 2, cursor: first.body.nextCursor, ...(sort ? { sort } : {}) }).set(auth).expect(400);
+      expect(res.body).toMatchObject({
+        statusCode: 400, error: 'Bad Request', message: expect.stringContaining('sort=-startedAt'),
+        details: { code: 'CURSOR_SORT_MISMATCH', cursorSort: '-startedAt', sort: 'startedAt' },
+      });
+    }
+    for (const sort of ['startedat', 'finishedAt', '-startedAt,id', 'startedAt:desc', '']) {
+      const res = await http().get(`/api/clusters/${cluster.id}/evidence`).query({ sort }).set(auth).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining('sort must be one of') });
+    }
+    // A cursor of the former shape (no sort) is invalid.
+    const old = Buffer.from(JSON.stringify([seeded[0].at.toISOString(), seeded[0].id])).toString('base64url');
+    await http().get(`/api/clusters/${cluster.id}/evidence`).query({ cursor: old }).set(auth).expect(400);
+  });
+
   it('is described in OpenAPI with its response schema and roles', async () => {
     const doc = (await request(t.app.getHttpServer()).get('/api/openapi.json').expect(200)).body;
     for (const [route, method, schema] of [
@@ -207,6 +258,8 @@ describe('evidence endpoints', () => {
       expect(op.responses['200'].content['application/json'].schema.$ref).toBe(`#/components/schemas/${schema}`);
       expect(op.security).toEqual(expect.arrayContaining([{ bearer: [] }]));
     }
+    const sort = doc.paths['/api/clusters/{id}/evidence'].get.parameters.find((p: { name: string }) => p.name === 'sort');
+    expect(sort).toMatchObject({ in: 'query', required: false, schema: { enum: ['startedAt', '-startedAt'], default: 'startedAt' } });
   });
 
   it('404 for unknown snapshots and clusters, 409 for a snapshot without content, 400 for bad input', async () => {

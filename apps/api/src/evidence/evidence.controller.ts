@@ -38,9 +38,9 @@ export class EvidenceController {
 
   @Get('clusters/:id/evidence')
   @Roles(...EXPORT_EVIDENCE)
-  @ApiOperation({ summary: "A cluster's succeeded snapshots in a time range (oldest first, at most 366 days) with their manifest digests and links" })
+  @ApiOperation({ summary: "A cluster's succeeded snapshots in a time range (at most 366 days; oldest first, `sort=-startedAt` newest first) with their manifest digests and links" })
   @ApiOkResponse({ type: EvidenceListDto })
-  @ApiBadRequestResponse({ description: 'Invalid time, range longer than 366 days, from after to, bad cursor' })
+  @ApiBadRequestResponse({ description: 'Invalid time or sort, range longer than 366 days, from after to, bad cursor or a cursor issued for another sort (details.code CURSOR_SORT_MISMATCH)' })
   @ApiNotFoundResponse({ description: 'Unknown cluster' })
   list(@Param() p: IdParam, @Query() q: EvidenceRangeQuery): Promise<EvidenceListDto> {
     return this.evidence.list(p.id, q);

@@ -2,21 +2,22 @@
 // with their manifest digests. Content sets repeat across unchanged snapshots, so one request
 // loads each set once.
 import { BadRequestException, Injectable } from '@nestjs/common';
-import type { EvidenceDocument, EvidenceList } from '@kordon/contracts';
+import type { EvidenceDocument, EvidenceList, EvidenceSort } from '@kordon/contracts';
 import { ClustersService } from '../clusters/clusters.service';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeSortCursor, encodeSortCursor } from '../common/cursor';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
 import { SnapshotsRepository } from '../snapshots/snapshots.repository';
 import { buildEvidence, type EvidenceParts, type StoredNamespaceRow, type StoredPolicyRow, type StoredWorkloadRow, type StoredFindingRow } from './evidence-document';
 import { EvidenceErrorCode, EvidenceException } from './evidence.exception';
 import { parseInstant, requireInstant } from '../common/instant';
+import { DEFAULT_EVIDENCE_SORT, EVIDENCE_SORTS } from './dto/evidence.dto';
 
 export const MAX_RANGE_DAYS = 366;
 export const DEFAULT_RANGE_DAYS = 31;
 const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type SnapshotRow = Awaited<ReturnType<SnapshotsRepository['listSucceededBetween']>>[number];
+type SnapshotRow = Awaited<ReturnType<SnapshotsRepository['listSucceededBetweenSorted']>>[number];
 type ClusterRow = { id: string; name: string; source: string; environment: string | null; team: string | null };
 
 const clusterRef = (c: ClusterRow): EvidenceDocument['cluster'] => ({ id: c.id, name: c.name, source: c.source, environment: c.environment, team: c.team });
@@ -50,7 +51,11 @@ export class EvidenceService {
     return this.build(snap, clusterRef(snap.cluster), new SetLoader(this.snapshots), now);
   }
 
-  async list(clusterId: string, q: { from?: string; to?: string; limit?: number; cursor?: string; include?: 'documents' }, now = new Date()): Promise<EvidenceList> {
+  async list(
+    clusterId: string,
+    q: { from?: string; to?: string; sort?: EvidenceSort; limit?: number; cursor?: string; include?: 'documents' },
+    now = new Date(),
+  ): Promise<EvidenceList> {
     const cluster = clusterRef(await this.clusters.require(clusterId));
     const to = parseInstant(q.to, 'to') ?? now;
     const from = parseInstant(q.from, 'from') ?? new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
@@ -61,11 +66,12 @@ export class EvidenceService {
     const withDocuments = q.include === 'documents';
     if (withDocuments && (q.limit ?? 20) > 20) throw new BadRequestException('with include=documents a page holds at most 20 snapshots (limit ≤ 20)');
     const limit = q.limit ?? 20;
-    const c = decodeCursor(q.cursor, 2);
-    if (c && (Number.isNaN(Date.parse(String(c[0]))) || !UUID.test(String(c[1])))) {
-      throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
-    }
-    const rows = await this.snapshots.listSucceededBetween(clusterId, from, to, limit + 1, c ? { startedAt: requireInstant(c[0], 'cursor'), id: String(c[1]) } : undefined);
+    const sort = q.sort ?? DEFAULT_EVIDENCE_SORT;
+    const c = decodeSortCursor(q.cursor, sort, EVIDENCE_SORTS, 2);
+    if (c && !(typeof c[1] === 'string' && UUID.test(c[1]))) throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
+    const after = c ? { startedAt: requireInstant(c[0], 'cursor'), id: c[1] as string } : undefined;
+    const order = sort === '-startedAt' ? 'desc' : 'asc';
+    const rows = await this.snapshots.listSucceededBetweenSorted(clusterId, from, to, limit + 1, order, after);
     const page = rows.slice(0, limit);
     const sets = new SetLoader(this.snapshots);
     const items = [];
@@ -89,7 +95,7 @@ export class EvidenceService {
       from: from.toISOString(),
       to: to.toISOString(),
       items,
-      nextCursor: rows.length > limit ? encodeCursor([last.startedAt.toISOString(), last.id]) : null,
+      nextCursor: rows.length > limit ? encodeSortCursor(sort, [last.startedAt.toISOString(), last.id]) : null,
     };
   }
 

@@ -2,7 +2,7 @@
 // force at `at`), filters, cursor pages, remediation from the catalog, and errors.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FindingRuleView, FleetFindingItem, Page } from '@kordon/contracts';
+import type { FindingRuleView, FindingSort, FleetFindingItem, Page } from '@kordon/contracts';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { AUTH, DAY_MS, get, seedDemo } from '../posture/testing/read-api.fixture';
 
@@ -20,6 +20,22 @@ async function all(t: TestApp, query: string, limit = 7): Promise<FleetFindingIt
   } while (cursor);
   return out;
 }
+
+// The documented orders, written independently of the SQL: text by code point, findings about no
+// namespace last, ties by severity (most severe first), cluster name, rule id, finding id.
+const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+const subjectNs = (i: FleetFindingItem) => i.namespace ?? i.object?.namespace ?? null;
+const tail = (a: FleetFindingItem, b: FleetFindingItem) => cmp(RANK[a.severity], RANK[b.severity]) || cmp(a.cluster.name, b.cluster.name) || cmp(a.ruleId, b.ruleId) || cmp(a.id, b.id);
+const ORDERS: Record<FindingSort, (a: FleetFindingItem, b: FleetFindingItem) => number> = {
+  '-severity': tail,
+  severity: (a, b) => cmp(RANK[b.severity], RANK[a.severity]) || cmp(a.cluster.name, b.cluster.name) || cmp(a.ruleId, b.ruleId) || cmp(a.id, b.id),
+  cluster: (a, b) => cmp(a.cluster.name, b.cluster.name) || tail(a, b),
+  '-cluster': (a, b) => cmp(b.cluster.name, a.cluster.name) || tail(a, b),
+  rule: (a, b) => cmp(a.ruleId, b.ruleId) || tail(a, b),
+  '-rule': (a, b) => cmp(b.ruleId, a.ruleId) || tail(a, b),
+  namespace: (a, b) => cmp(subjectNs(a) === null ? 1 : 0, subjectNs(b) === null ? 1 : 0) || cmp(subjectNs(a) ?? '', subjectNs(b) ?? '') || tail(a, b),
+  '-namespace': (a, b) => cmp(subjectNs(a) === null ? 1 : 0, subjectNs(b) === null ? 1 : 0) || cmp(subjectNs(b) ?? '', subjectNs(a) ?? '') || tail(a, b),
+};
 
 describe('findings API', () => {
   let t: TestApp;
@@ -96,6 +112,56 @@ describe('findings API', () => {
       expect(paged.map(key)).toEqual(whole.map(key));
     }
     expect(new Set(whole.map(key)).size).toBe(whole.length);
+  });
+
+  it('pages through every sort in its documented order, without duplicates or gaps', async () => {
+    const whole = (await get(t, '/api/findings?limit=500').expect(200)).body.items as FleetFindingItem[];
+    const key = (i: FleetFindingItem) => `${i.cluster.id}/${i.id}`;
+    expect(new Set(whole.map(key)).size).toBe(whole.length);
+    // The seeded fleet exercises every tiebreak: cluster-wide findings, shared namespaces and rules.
+    expect(whole.some((i) => subjectNs(i) === null)).toBe(true);
+    expect(new Set(whole.map((i) => i.cluster.name)).size).toBeGreaterThan(1);
+    for (const sort of Object.keys(ORDERS) as FindingSort[]) {
+      const paged = await all(t, `sort=${encodeURIComponent(sort)}`, 9);
+      expect(paged.map(key), sort).toEqual([...whole].sort(ORDERS[sort]).map(key));
+    }
+    // The default is -severity, and sorting composes with filters.
+    expect((await all(t, 'sort=-severity', 50)).map(key)).toEqual(whole.map(key));
+    const weu = ids['aks-prod-weu'];
+    const filtered = await all(t, `cluster=${weu}&severity=medium&sort=-namespace`, 3);
+    expect(filtered.length).toBeGreaterThan(3);
+    expect(filtered.map(key)).toEqual(whole.filter((i) => i.cluster.id === weu && i.severity === 'medium').sort(ORDERS['-namespace']).map(key));
+  });
+
+  it('answers 400 for an unknown sort and for a cursor used with another sort', async () => {
+    for (const sort of ['name', 'Severity', '+severity', '--severity', 'severity,rule', 'cluster:asc', '']) {
+      const res = await get(t, `/api/findings?sort=${encodeURIComponent(sort)}`);
+      expect(res.status, sort).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining('sort must be one of') });
+    }
+    const first = (await get(t, '/api/findings?sort=cluster&limit=3').expect(200)).body as Page<FleetFindingItem>;
+    expect(first.nextCursor).toEqual(expect.any(String));
+    for (const other of ['rule', '-cluster', undefined]) {
+      const res = await get(t, `/api/findings?limit=3&cursor=${first.nextCursor}${other ? `&sort=${other}` : ''}`);
+      expect(res.status, String(other)).toBe(400);
+      expect(res.body).toMatchObject({
+        statusCode: 400, error: 'Bad Request', message: expect.stringContaining('sort=cluster'),
+        details: { code: 'CURSOR_SORT_MISMATCH', cursorSort: 'cluster', sort: other ?? '-severity' },
+      });
+    }
+    await get(t, `/api/findings?sort=cluster&limit=3&cursor=${first.nextCursor}`).expect(200);
+    // Cursors of the former, sortless shape and keys of the wrong shape are invalid, not mismatched.
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    for (const cursor of [b64([0, 'aks-prod-weu', 'KORDON-001', 'a']), b64(['cluster', 'aks-prod-weu', 9, 'KORDON-001', 'a']), b64(['cluster', 'x', 0, 'y']), b64(['nope', 1])]) {
+      const res = await get(t, `/api/findings?sort=cluster&cursor=${cursor}`).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/^cursor is not valid/) });
+    }
+  });
+
+  it('documents sort in OpenAPI with its values and default', async () => {
+    const doc = (await get(t, '/api/openapi.json').expect(200)).body;
+    const param = doc.paths['/api/findings'].get.parameters.find((p: { name: string }) => p.name === 'sort');
+    expect(param).toMatchObject({ in: 'query', required: false, schema: { enum: Object.keys(ORDERS), default: '-severity' } });
   });
 
   it('serves the rule catalog', async () => {

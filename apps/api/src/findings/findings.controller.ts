@@ -14,11 +14,13 @@ export class FindingsController {
   @Get()
   @Roles(...READ_DETAIL)
   @ApiOperation({
-    summary: "Findings of each cluster's latest succeeded snapshot (or the one in force at `at`), most severe first",
-    description: 'Filter by cluster, namespace, severity and rule id; each finding carries its remediation from the rule catalog and, where the rule has one, a YAML fix filled in for it.',
+    summary: "Findings of each cluster's latest succeeded snapshot (or the one in force at `at`), most severe first unless sorted",
+    description:
+      'Filter by cluster, namespace, severity and rule id; order with `sort` (by severity, cluster, rule or namespace, `-` for descending); page with `limit` and `cursor`. ' +
+      'Each finding carries its remediation from the rule catalog and, where the rule has one, a YAML fix filled in for it.',
   })
   @ApiOkResponse({ type: FindingsPageDto })
-  @ApiBadRequestResponse({ description: 'Invalid filter, time, limit or cursor' })
+  @ApiBadRequestResponse({ description: 'Invalid filter, sort, time, limit or cursor, or a cursor issued for another sort (details.code CURSOR_SORT_MISMATCH)' })
   @ApiNotFoundResponse({ description: 'Unknown cluster' })
   list(@Query() q: ListFindingsQuery): Promise<Page<FleetFindingItem>> {
     return this.findings.list(q);

@@ -2,12 +2,12 @@
 // catalog of rules they come from.
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { FINDING_RULES } from '@kordon/policy-engine';
-import type { FindingItem, FindingRuleView, FleetFindingItem, Page } from '@kordon/contracts';
+import type { FindingItem, FindingRuleView, FindingSort, FleetFindingItem, Page } from '@kordon/contracts';
 import { ClustersService } from '../clusters/clusters.service';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeSortCursor, encodeSortCursor } from '../common/cursor';
 import { parseInstant } from '../posture/query-input';
-import type { ListFindingsQuery } from './dto/findings.dto';
-import { FindingsRepository } from './findings.repository';
+import { DEFAULT_FINDING_SORT, FINDING_SORTS, type ListFindingsQuery } from './dto/findings.dto';
+import { FindingsRepository, fleetSortKeyShape } from './findings.repository';
 import { ruleView, toFindingItem } from './findings.presenter';
 
 @Injectable()
@@ -29,20 +29,18 @@ export class FindingsService {
 
   async list(q: ListFindingsQuery): Promise<Page<FleetFindingItem>> {
     const at = parseInstant(q.at, 'at');
+    const sort = q.sort ?? DEFAULT_FINDING_SORT;
+    const after = afterKey(q.cursor, sort);
     if (q.cluster) await this.clusters.require(q.cluster);
     const limit = q.limit ?? 100;
-    const c = decodeCursor(q.cursor, 4);
-    const text = (v: unknown) => typeof v === 'string' && v.length <= 512 && !v.includes('\u0000');
-    if (c && !(Number.isInteger(c[0]) && (c[0] as number) >= 0 && (c[0] as number) <= 4 && text(c[1]) && text(c[2]) && text(c[3]))) {
-      throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
-    }
     const rows = await this.findings.fleet({
       at,
       clusterId: q.cluster,
       namespace: q.namespace,
       severity: q.severity,
       ruleId: q.rule,
-      after: c ? { rank: Number(c[0]), clusterName: String(c[1]), ruleId: String(c[2]), hash: String(c[3]) } : undefined,
+      sort,
+      after,
       take: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -53,7 +51,18 @@ export class FindingsService {
         cluster: { id: r.cluster_id, name: r.cluster_name },
         snapshot: { id: r.snapshot_id, takenAt: r.started_at.toISOString() },
       })),
-      nextCursor: rows.length > limit ? encodeCursor([last.rank, last.cluster_name, last.rule_id, last.hash]) : null,
+      nextCursor: rows.length > limit ? encodeSortCursor(sort, last.sortKey) : null,
     };
   }
+}
+
+/** The key a cursor resumes after, checked value by value against the sort's columns. */
+function afterKey(cursor: string | undefined, sort: FindingSort): (string | number)[] | undefined {
+  const shape = fleetSortKeyShape(sort);
+  const key = decodeSortCursor(cursor, sort, FINDING_SORTS, shape.length);
+  if (!key) return undefined;
+  const fits = (v: unknown, s: number | 'text') =>
+    s === 'text' ? typeof v === 'string' && v.length <= 512 && !v.includes('\u0000') : Number.isInteger(v) && (v as number) >= 0 && (v as number) <= s;
+  if (!key.every((v, i) => fits(v, shape[i]))) throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
+  return key as (string | number)[];
 }

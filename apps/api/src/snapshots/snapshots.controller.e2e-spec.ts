@@ -7,6 +7,8 @@ import { generateSyntheticCluster } from '@kordon/collectors/testing';
 import { FakeKubeServer } from '@kordon/collectors/testing';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../test/test-app';
 import { until } from '../../test/until';
+import { ClustersService } from '../clusters/clusters.service';
+import { SnapshotsRepository } from './snapshots.repository';
 import { SnapshotsService } from './snapshots.service';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -179,6 +181,58 @@ describe('snapshots end to end', () => {
     expect(res.body.posture).not.toBeNull();
     expect(res.body.posture.snapshotId).not.toBe(outcome.snapshotId);
     expect(res.body.stale).toBe(false);
+  });
+
+  it('pages a cluster\'s snapshots newest or oldest first, ties broken by id, and refuses a cursor of the other sort', async () => {
+    const cluster = await t.app.get(ClustersService).register({ name: 'sorted-history', source: 'manifests', paths: ['demo'] });
+    const repo = t.app.get(SnapshotsRepository);
+    const base = Date.UTC(2026, 0, 10, 12);
+    const seeded: { id: string; at: number }[] = [];
+    // Failed ones (two starting at the same instant), then one still running: every status is listed.
+    for (const [i, hours] of [0, 6, 6, 12, 30, 31, 48].entries()) {
+      const at = base + hours * 3_600_000;
+      const id = (await repo.start(cluster.id, i % 2 ? 'schedule' : 'manual', new Date(at)))!;
+      if (i < 6) await repo.fail(id, 'test', [], new Date(at + 60_000));
+      seeded.push({ id, at });
+    }
+    const oldest = [...seeded].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((s) => s.id);
+    const http = () => request(t.app.getHttpServer());
+    const pages = async (sort?: string, limit = 2) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const body: { items: { id: string }[]; nextCursor: string | null } = (await http().get(`/api/clusters/${cluster.id}/snapshots`).query({ limit, ...(sort ? { sort } : {}), ...(cursor ? { cursor } : {}) }).set(auth).expect(200)).body;
+        ids.push(...body.items.map((i) => i.id));
+        cursor = body.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    expect(await pages()).toEqual([...oldest].reverse());
+    expect(await pages('-startedAt')).toEqual([...oldest].reverse());
+    expect(await pages('startedAt')).toEqual(oldest);
+    // Page size 1 puts a page boundary between the two snapshots of the same instant either way.
+    expect(await pages('-startedAt', 1)).toEqual([...oldest].reverse());
+    expect(await pages('startedAt', 1)).toEqual(oldest);
+    const first = (await http().get(`/api/clusters/${cluster.id}/snapshots`).query({ sort: 'startedAt', limit: 3 }).set(auth).expect(200)).body;
+    expect(first.items.map((i: { status: string }) => i.status)).toEqual(['failed', 'failed', 'failed']);
+
+    for (const sort of [undefined, '-startedAt']) {
+      const res = await http().get(`/api/clusters/${cluster.id}/snapshots`).query({ cursor: first.nextCursor, ...(sort ? { sort } : {}) }).set(auth).expect(400);
+      expect(res.body).toMatchObject({
+        statusCode: 400, error: 'Bad Request', message: expect.stringContaining('sort=startedAt'),
+        details: { code: 'CURSOR_SORT_MISMATCH', cursorSort: 'startedAt', sort: '-startedAt' },
+      });
+    }
+    for (const sort of ['newest', 'startedAt:asc', '-finishedAt', 'startedAt,-id', '']) {
+      const res = await http().get(`/api/clusters/${cluster.id}/snapshots`).query({ sort }).set(auth).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining('sort must be one of') });
+    }
+    const old = Buffer.from(JSON.stringify([new Date(base).toISOString(), seeded[0].id])).toString('base64url');
+    await http().get(`/api/clusters/${cluster.id}/snapshots`).query({ cursor: old }).set(auth).expect(400);
+
+    const doc = (await http().get('/api/openapi.json').expect(200)).body;
+    const param = doc.paths['/api/clusters/{id}/snapshots'].get.parameters.find((p: { name: string }) => p.name === 'sort');
+    expect(param).toMatchObject({ in: 'query', required: false, schema: { enum: ['-startedAt', 'startedAt'], default: '-startedAt' } });
   });
 
   it('keeps the kubeconfig sealed in the database and out of every response', async () => {

@@ -1,23 +1,29 @@
 import { BadRequestException, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { Page, SnapshotDetail, SnapshotJobAccepted, SnapshotSummary } from '@kordon/contracts';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { Page, SnapshotDetail, SnapshotJobAccepted, SnapshotSort, SnapshotSummary } from '@kordon/contracts';
 import { Roles, type AuthedRequest } from '../auth/auth.guard';
 import { OPERATE, READ_DETAIL } from '../auth/roles';
 import { TokensRepository } from '../auth/tokens.repository';
 import { ClustersService } from '../clusters/clusters.service';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeSortCursor, encodeSortCursor } from '../common/cursor';
+import { requireInstant } from '../common/instant';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
 import { SnapshotQueue } from './snapshot.queue';
 import { SnapshotsRepository } from './snapshots.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const SNAPSHOT_SORTS: readonly SnapshotSort[] = ['-startedAt', 'startedAt'];
+
 class ListSnapshotsQuery {
+  @ApiPropertyOptional({ enum: SNAPSHOT_SORTS, default: '-startedAt', description: '`-startedAt`: newest first; `startedAt`: oldest first. Ties break by snapshot id' })
+  @IsOptional() @IsIn(SNAPSHOT_SORTS, { message: `sort must be one of ${SNAPSHOT_SORTS.join(', ')}` }) sort?: SnapshotSort;
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, with the same sort (another sort answers 400)' })
+  @IsOptional() @IsString() @MaxLength(512) cursor?: string;
 }
 
 @ApiTags('snapshots')
@@ -32,13 +38,17 @@ export class SnapshotsController {
 
   @Get('clusters/:id/snapshots')
   @Roles(...READ_DETAIL)
-  @ApiOperation({ summary: "A cluster's snapshots, newest first" })
+  @ApiOperation({ summary: "A cluster's snapshots, newest first (`sort=startedAt`: oldest first)" })
+  @ApiBadRequestResponse({ description: 'Invalid sort, limit or cursor, or a cursor issued for another sort (details.code CURSOR_SORT_MISMATCH)' })
   async list(@Param() p: IdParam, @Query() q: ListSnapshotsQuery): Promise<Page<SnapshotSummary>> {
+    const sort = q.sort ?? '-startedAt';
+    const c = decodeSortCursor(q.cursor, sort, SNAPSHOT_SORTS, 2);
+    if (c && !(typeof c[1] === 'string' && UUID.test(c[1]))) throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
+    const after = c ? { startedAt: requireInstant(c[0], 'cursor'), id: c[1] as string } : undefined;
     await this.clusters.require(p.id);
     const limit = q.limit ?? 50;
-    const c = decodeCursor(q.cursor, 2);
-    if (c && (Number.isNaN(new Date(String(c[0])).getTime()) || !UUID.test(String(c[1])))) throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
-    const rows = await this.snapshots.listByCluster(p.id, limit + 1, c ? { startedAt: new Date(String(c[0])), id: String(c[1]) } : undefined);
+    const order = sort === 'startedAt' ? 'asc' : 'desc';
+    const rows = await this.snapshots.listByClusterSorted(p.id, limit + 1, order, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -46,7 +56,7 @@ export class SnapshotsController {
         id: s.id, status: s.status, trigger: s.trigger, startedAt: s.startedAt.toISOString(),
         finishedAt: s.finishedAt?.toISOString() ?? null, failureReason: s.failureReason,
       })),
-      nextCursor: rows.length > limit ? encodeCursor([last.startedAt.toISOString(), last.id]) : null,
+      nextCursor: rows.length > limit ? encodeSortCursor(sort, [last.startedAt.toISOString(), last.id]) : null,
     };
   }
 

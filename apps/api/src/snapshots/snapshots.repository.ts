@@ -338,6 +338,39 @@ export class SnapshotsRepository {
       take,
     });
   }
+
+  /**
+   * A cluster's snapshots (any status) in (startedAt, id) order, either way, keyset-paged: the
+   * list API's sorts. Either direction can read the (cluster_id, started_at) index.
+   */
+  listByClusterSorted(clusterId: string, take: number, order: 'asc' | 'desc', after?: { startedAt: Date; id: string }) {
+    return this.prisma.snapshot.findMany({
+      where: { clusterId, ...(after ? { OR: afterStart(order, after) } : {}) },
+      orderBy: [{ startedAt: order }, { id: order }],
+      take,
+      select: { id: true, status: true, trigger: true, startedAt: true, finishedAt: true, failureReason: true },
+    });
+  }
+
+  /** Succeeded snapshots of a cluster started within [from, to] in (startedAt, id) order, either way, keyset-paged. */
+  listSucceededBetweenSorted(clusterId: string, from: Date, to: Date, take: number, order: 'asc' | 'desc', after?: { startedAt: Date; id: string }) {
+    return this.prisma.snapshot.findMany({
+      where: {
+        clusterId,
+        status: 'succeeded',
+        AND: [{ startedAt: { gte: from, lte: to } }, ...(after ? [{ OR: afterStart(order, after) }] : [])],
+      },
+      orderBy: [{ startedAt: order }, { id: order }],
+      take,
+    });
+  }
+}
+
+/** Rows past `after` in (startedAt, id) `order`. */
+function afterStart(order: 'asc' | 'desc', after: { startedAt: Date; id: string }): Prisma.SnapshotWhereInput[] {
+  return order === 'asc'
+    ? [{ startedAt: { gt: after.startedAt } }, { startedAt: after.startedAt, id: { gt: after.id } }]
+    : [{ startedAt: { lt: after.startedAt } }, { startedAt: after.startedAt, id: { lt: after.id } }];
 }
 
 function cmp(a: string, b: string): number {

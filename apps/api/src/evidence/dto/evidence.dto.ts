@@ -4,16 +4,22 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type {
   EvidenceDocument, EvidenceIntegrity, EvidenceIntegrityItem, EvidenceList, EvidenceListItem, EvidenceNamespace, EvidencePod, EvidencePolicy,
-  EvidenceWorkload,
+  EvidenceSort, EvidenceWorkload,
 } from '@kordon/contracts';
+
+export const EVIDENCE_SORTS: readonly EvidenceSort[] = ['startedAt', '-startedAt'];
+export const DEFAULT_EVIDENCE_SORT: EvidenceSort = 'startedAt';
 
 export class EvidenceRangeQuery {
   @ApiPropertyOptional({ description: 'ISO 8601; default: 31 days before `to`', example: '2025-01-01T00:00:00Z' })
   @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' }) from?: string;
   @ApiPropertyOptional({ description: 'ISO 8601; default: now. The range spans at most 366 days' })
   @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' }) to?: string;
+  @ApiPropertyOptional({ enum: EVIDENCE_SORTS, default: DEFAULT_EVIDENCE_SORT, description: '`startedAt`: oldest first; `-startedAt`: newest first. Ties break by snapshot id' })
+  @IsOptional() @IsIn(EVIDENCE_SORTS, { message: `sort must be one of ${EVIDENCE_SORTS.join(', ')}` }) sort?: EvidenceSort;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, with the same sort (another sort answers 400) and range' })
+  @IsOptional() @IsString() @MaxLength(512) cursor?: string;
   @ApiPropertyOptional({ enum: ['documents'], description: 'documents: include each snapshot\'s whole evidence document (a date-range export; at most 20 a page)' })
   @IsOptional() @IsIn(['documents'], { message: 'include must be documents' }) include?: 'documents';
 }

@@ -2,12 +2,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { FindingItem, FindingRemediation, FindingRuleView, FindingSubject, FleetFindingItem, Page } from '@kordon/contracts';
+import type { FindingItem, FindingRemediation, FindingRuleView, FindingSort, FindingSubject, FleetFindingItem, Page } from '@kordon/contracts';
 import { FINDING_RULES } from '@kordon/policy-engine';
 import { NAMESPACE_NAME } from '../../posture/query-input';
 
 export const SEVERITY_VALUES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 const CATEGORY_VALUES = ['enforcement', 'baseline', 'coverage', 'policy-quality', 'platform', 'exposure', 'evaluation'];
+export const FINDING_SORTS: readonly FindingSort[] = ['-severity', 'severity', 'cluster', '-cluster', 'rule', '-rule', 'namespace', '-namespace'];
+export const DEFAULT_FINDING_SORT: FindingSort = '-severity';
 
 export class ListFindingsQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only this cluster' })
@@ -25,10 +27,20 @@ export class ListFindingsQuery {
   @ApiPropertyOptional({ format: 'date-time', description: "Each cluster's snapshot in force at this time instead of its latest" })
   @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' }) at?: string;
 
+  @ApiPropertyOptional({
+    enum: FINDING_SORTS,
+    default: DEFAULT_FINDING_SORT,
+    description:
+      'A field ascending, or descending with a leading `-`. Severity ranks info < low < medium < high < critical, so `-severity` lists the most severe first. ' +
+      '`cluster`: by cluster name; `rule`: by rule id; `namespace`: by the namespace of the finding or of its object, findings about no namespace last. ' +
+      'Ties break by severity (most severe first), cluster name, rule id and finding id. Text compares by code point.',
+  })
+  @IsOptional() @IsIn(FINDING_SORTS, { message: `sort must be one of ${FINDING_SORTS.join(', ')}` }) sort?: FindingSort;
+
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, with the same sort (another sort answers 400) and filters' })
   @IsOptional() @IsString() @MaxLength(1024) cursor?: string;
 }
 
