@@ -48,7 +48,7 @@ describe('POST /api/analyze', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
     );
     const out: Record<string, number> = {};
-    // The audit log may record who ran an analysis (a write, by method); it is not analysis data.
+    // The audit log records who ran an analysis (analyze.run); it is not analysis data.
     for (const { table_name } of tables.filter((r) => r.table_name !== 'audit_log')) {
       out[table_name] = Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM "${table_name}"`))[0].n);
     }

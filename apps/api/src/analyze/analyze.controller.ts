@@ -1,9 +1,16 @@
 // `POST /api/analyze`: what-if and CI checks over uploaded manifests, stored nowhere.
+//
+// Audited nonetheless (`analyze.run`, who and the size of what was analysed, never the
+// manifests): it is a privileged act (security and admin only, rate-limited with the writes),
+// callers upload their policy set and learn its gaps, and auditors asked to see who probed what.
+// The audit entry is the request's only write, in a transaction of its own; the answer is
+// returned only once it committed (no entry, no answer: 503).
 import { Body, Controller, Headers, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags,
   ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse, getSchemaPath,
 } from '@nestjs/swagger';
+import { AuditService } from '../auth/audit.service';
 import { Roles } from '../auth/auth.guard';
 import { OPERATE } from '../auth/roles';
 import { AnalyzeFilesRequestDto, AnalyzeQuery, AnalyzeResponseDto } from './dto/analyze.dto';
@@ -14,7 +21,7 @@ import { mediaTypeOf, YAML_MEDIA_TYPES } from './yaml-body.middleware';
 @ApiExtraModels(AnalyzeFilesRequestDto)
 @Controller('analyze')
 export class AnalyzeController {
-  constructor(private readonly analyzer: AnalyzeService) {}
+  constructor(private readonly analyzer: AnalyzeService, private readonly audit: AuditService) {}
 
   @Post()
   @HttpCode(200)
@@ -42,7 +49,16 @@ export class AnalyzeController {
   @ApiPayloadTooLargeResponse({ description: 'The upload exceeds 1 MB' })
   @ApiUnsupportedMediaTypeResponse({ description: `Not JSON nor one of ${YAML_MEDIA_TYPES.join(', ')}` })
   @ApiUnprocessableEntityResponse({ description: 'Too many connections to list in one answer' })
-  analyze(@Body() body: unknown, @Headers('content-type') contentType: string | undefined, @Query() q: AnalyzeQuery): AnalyzeResponseDto {
-    return this.analyzer.analyze({ contentType: mediaTypeOf(contentType).type, body, connections: q.connections === true, now: new Date() });
+  async analyze(@Body() body: unknown, @Headers('content-type') contentType: string | undefined, @Query() q: AnalyzeQuery): Promise<AnalyzeResponseDto> {
+    const type = mediaTypeOf(contentType).type;
+    const result = this.analyzer.analyze({ contentType: type, body, connections: q.connections === true, now: new Date() });
+    await this.audit.recordAlone('analyze.run', null, {
+      contentType: type,
+      connections: q.connections === true,
+      namespaces: result.namespaces.length,
+      workloads: result.workloads.length,
+      findings: result.findings.length,
+    });
+    return result;
   }
 }

@@ -4,8 +4,9 @@ import { AnalyzeService } from './analyze.service';
 import { YamlBodyMiddleware } from './yaml-body.middleware';
 
 /**
- * Owns `POST /api/analyze`. Stores nothing, so it imports no database module. YAML bodies are
- * read by its own middleware on this route only; the global JSON parser is left as it is.
+ * Owns `POST /api/analyze`. Stores no analysis, so it imports no database module; its audit
+ * entry goes through the global AuditService. YAML bodies are read by its own middleware on
+ * this route only; the global JSON parser is left as it is.
  */
 @Module({ controllers: [AnalyzeController], providers: [AnalyzeService] })
 export class AnalyzeModule implements NestModule {

@@ -1,11 +1,14 @@
-// Every successful write is audited once: by the handler, or else by the interceptor.
-import type { CallHandler, ExecutionContext } from '@nestjs/common';
+// Every successful write is audited once: by the handler inside its transaction, or else, late
+// and loudly, by the interceptor's fallback.
+import { Logger, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of, throwError, defer } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Tx } from '../prisma/transaction';
 import { Audited } from './auth.decorators';
+import { AuditUnavailableException } from './audit.exception';
 import { AuditInterceptor } from './audit.interceptor';
-import type { AuditRepository } from './audit.repository';
+import type { AuditRepository, NewAuditEntry } from './audit.repository';
 import { AuditService } from './audit.service';
 import type { AuthedRequest } from './principal';
 
@@ -14,9 +17,17 @@ class Routes {
   plain() {}
 }
 
-function setup() {
-  const rows: { actor: string; action: string; target: string | null; details?: unknown }[] = [];
-  const repo = { create: async (e: (typeof rows)[number]) => void rows.push(e) } as unknown as AuditRepository;
+const TX = { fake: 'tx' } as unknown as Tx;
+
+function setup(opts: { failInsert?: boolean } = {}) {
+  const rows: (NewAuditEntry & { tx?: Tx })[] = [];
+  const repo = {
+    create: async (e: NewAuditEntry, tx?: Tx) => {
+      if (opts.failInsert) throw new Error('insert refused');
+      rows.push(tx ? { ...e, tx } : e);
+    },
+    transaction: <T>(work: (tx: Tx) => Promise<T>) => work(TX),
+  } as unknown as AuditRepository;
   const audit = new AuditService(repo);
   const sut = new AuditInterceptor(new Reflector(), audit);
   const run = (handler: keyof Routes, method: string, next: CallHandler, params: Record<string, string> = {}) => {
@@ -33,22 +44,54 @@ function setup() {
   return { rows, audit, run };
 }
 
+const BY = { by: { kind: 'token', id: 't1' }, requestId: 'req-1' };
+
 describe('AuditInterceptor', () => {
-  it('audits a write the handler did not audit, named by @Audited or by route', async () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('audits a write the handler did not audit, marked as a fallback and logged as an error', async () => {
+    const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const { rows, run } = setup();
     expect(await run('analyze', 'POST', { handle: () => of('ok') })).toBe('ok');
     await run('plain', 'DELETE', { handle: () => of(null) }, { id: 'x1' });
     expect(rows).toEqual([
-      { actor: 'ci', action: 'analyze.run', target: null, details: { by: { kind: 'token', id: 't1' }, requestId: 'req-1' } },
-      { actor: 'ci', action: 'DELETE /api/things/:id', target: 'x1', details: { by: { kind: 'token', id: 't1' }, requestId: 'req-1' } },
+      { actor: 'ci', action: 'analyze.run', target: null, details: { fallback: true, ...BY } },
+      { actor: 'ci', action: 'DELETE /api/things/:id', target: 'x1', details: { fallback: true, ...BY } },
     ]);
+    expect(errors).toHaveBeenCalledTimes(2);
+    expect(errors.mock.calls[1][0]).toMatchObject({ route: 'DELETE /api/things/:id' });
   });
 
-  it('does not audit twice when the handler recorded its own entry, nor reads, nor failures', async () => {
+  it('does not audit twice when the handler audited in its transaction, nor reads, nor failures', async () => {
+    const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const { rows, audit, run } = setup();
-    await run('plain', 'POST', { handle: () => defer(async () => { await audit.record('thing.create', 'x2', { n: 1 }); return 'done'; }) });
+    const handler = () => audit.transaction(async (tx) => {
+      await audit.record(tx, 'thing.create', 'x2', { n: 1 });
+      return 'done';
+    });
+    expect(await run('plain', 'POST', { handle: () => defer(handler) })).toBe('done');
     await run('plain', 'GET', { handle: () => of([]) });
     await expect(run('plain', 'POST', { handle: () => throwError(() => new Error('boom')) })).rejects.toThrow('boom');
-    expect(rows).toEqual([{ actor: 'ci', action: 'thing.create', target: 'x2', details: { n: 1, by: { kind: 'token', id: 't1' }, requestId: 'req-1' } }]);
+    expect(rows).toEqual([{ actor: 'ci', action: 'thing.create', target: 'x2', details: { n: 1, ...BY }, tx: TX }]);
+    expect(errors).not.toHaveBeenCalled();
+  });
+
+  it('refuses the write with a 503 naming an error id when its audit entry cannot be written', async () => {
+    const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const { audit, run } = setup({ failInsert: true });
+    const handler = () => audit.transaction((tx) => audit.record(tx, 'thing.create', 'x3'));
+    const err = await run('plain', 'POST', { handle: () => defer(handler) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuditUnavailableException);
+    const body = (err as AuditUnavailableException).getResponse() as { message: string; details: { code: string; errorId: string } };
+    expect((err as AuditUnavailableException).getStatus()).toBe(503);
+    expect(body.message).toMatch(/not made/);
+    expect(body.details.code).toBe('AUDIT_UNAVAILABLE');
+    expect(errors.mock.calls[0][0]).toMatchObject({ errorId: body.details.errorId, action: 'thing.create', err: { message: 'insert refused' } });
+  });
+
+  it('audits writes outside any request as system', async () => {
+    const { rows, audit } = setup();
+    await audit.transaction((tx) => audit.record(tx, 'cluster.register', 'c1', { name: 'demo' }));
+    expect(rows).toEqual([{ actor: 'system', action: 'cluster.register', target: 'c1', details: { name: 'demo' }, tx: TX }]);
   });
 });

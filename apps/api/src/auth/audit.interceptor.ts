@@ -1,17 +1,26 @@
-// Runs every request inside a request context (caller, request id) and audits each successful
-// write the handler did not audit itself, named by @Audited or by method and route.
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+// Runs every request inside a request context (caller, request id), and is the safety net of the
+// audit log: a successful write whose handler did not audit itself is audited here, named by
+// @Audited or by method and route, marked `fallback: true`, and logged as an error.
+//
+// Why a loud fallback and not a failed request: every write route audits itself inside the
+// transaction of its write (AuditService.record), and auth/audit.e2e-spec.ts fails for a write
+// route that does not. Reaching this fallback is therefore a bug, found after the write has
+// committed: answering an error then would not undo the write and would invite a retry (a
+// second token, a second cluster), so the change is still recorded, late, and the bug is logged.
+import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Observable, mergeMap } from 'rxjs';
 import { runWithRequestContext, type RequestContext } from '../common/request-context';
 import { AUDIT_ACTION_KEY } from './auth.decorators';
-import { AuditService } from './audit.service';
+import { AuditService, SYSTEM_ACTOR } from './audit.service';
 import type { AuthedRequest } from './principal';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(AuditInterceptor.name);
+
   constructor(private readonly reflector: Reflector, private readonly audit: AuditService) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -24,7 +33,8 @@ export class AuditInterceptor implements NestInterceptor {
       audited: false,
     };
     const write = !READ_METHODS.has(req.method ?? 'GET');
-    const action = this.reflector.getAllAndOverride<string | undefined>(AUDIT_ACTION_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const route = `${req.method} ${req.route?.path ?? req.originalUrl?.split('?')[0] ?? req.url}`;
+    const action = this.reflector.getAllAndOverride<string | undefined>(AUDIT_ACTION_KEY, [ctx.getHandler(), ctx.getClass()]) ?? route;
     return new Observable((subscriber) =>
       runWithRequestContext(context, () =>
         next
@@ -32,8 +42,12 @@ export class AuditInterceptor implements NestInterceptor {
           .pipe(
             mergeMap(async (value) => {
               if (write && !context.audited) {
+                this.logger.error(
+                  { route, action, requestId: context.requestId },
+                  'write route did not audit itself in its transaction: audited after the fact (fix the route: AuditService.record)',
+                );
                 await runWithRequestContext(context, () =>
-                  this.audit.record(action ?? `${req.method} ${req.route?.path ?? req.originalUrl?.split('?')[0] ?? req.url}`, req.params?.id ?? null),
+                  this.audit.recordAs(context.actor?.name ?? SYSTEM_ACTOR, action, req.params?.id ?? null, { fallback: true }),
                 );
               }
               return value;

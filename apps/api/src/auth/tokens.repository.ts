@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import type { Tx } from '../prisma/transaction';
 import { AuditService } from './audit.service';
 
 /** How often `lastUsedAt` is written per token: every request would make reads contend on one row. */
@@ -69,6 +70,17 @@ export class TokensRepository {
   /** Revokes the token unless it already is; returns whether this call revoked it. */
   async revoke(id: string, at: Date): Promise<boolean> {
     const r = await this.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
+    return r.count === 1;
+  }
+
+  /** `create` inside `tx`, so the token and its audit entry commit together. */
+  createIn(tx: Tx, data: { name: string; role: Role; tokenHash: string; expiresAt: Date | null }) {
+    return tx.apiToken.create({ data, select: TOKEN_LIST_SELECT });
+  }
+
+  /** `revoke` inside `tx`; returns whether this call revoked it. */
+  async revokeIn(tx: Tx, id: string, at: Date): Promise<boolean> {
+    const r = await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
     return r.count === 1;
   }
 

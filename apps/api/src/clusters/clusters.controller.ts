@@ -1,12 +1,12 @@
-import { Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req } from '@nestjs/common';
+// Cluster management. Each write is done, with its audit entry in the same transaction, by
+// ClustersService, ClusterPurgeService or RegistrationService: nothing here writes or audits.
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { ClusterSummary, Page } from '@kordon/contracts';
-import { Roles, type AuthedRequest } from '../auth/auth.guard';
+import { Roles } from '../auth/auth.guard';
 import { ADMIN_ONLY, READ_AGGREGATES } from '../auth/roles';
-import { TokensRepository } from '../auth/tokens.repository';
-import { KordonErrorCode, KordonException } from '../common/kordon.exception';
-import { ClusterPurgeRepository } from './cluster-purge.repository';
+import { ClusterPurgeService } from './cluster-purge.service';
 import { ClustersService } from './clusters.service';
 import { DiscoverAksDto, DiscoveryReportDto, IdParam, ListClustersQuery, RegisterClusterDto, UpdateClusterDto } from './dto/register-cluster.dto';
 import { RegistrationService, type RegistrationReport } from './registration.service';
@@ -23,8 +23,7 @@ class DeleteClusterQuery {
 export class ClustersController {
   constructor(
     private readonly clusters: ClustersService,
-    @Inject(TokensRepository) private readonly audit: TokensRepository,
-    private readonly purges: ClusterPurgeRepository,
+    private readonly purges: ClusterPurgeService,
     private readonly registration: RegistrationService,
   ) {}
 
@@ -45,10 +44,8 @@ export class ClustersController {
   @Roles(...ADMIN_ONLY)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Register a cluster (kubeconfig, AKS cluster or manifests)' })
-  async register(@Body() dto: RegisterClusterDto, @Req() req: AuthedRequest): Promise<ClusterSummary> {
-    const created = await this.clusters.register(dto);
-    await this.audit.audit(req.principal!.name, 'cluster.register', created.id, { name: dto.name, source: dto.source });
-    return created;
+  register(@Body() dto: RegisterClusterDto): Promise<ClusterSummary> {
+    return this.clusters.register(dto);
   }
 
   @Post('discover')
@@ -57,20 +54,17 @@ export class ClustersController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Discover AKS clusters in Azure subscriptions (optionally by resource group and tags) and register the new ones' })
   @ApiOkResponse({ type: DiscoveryReportDto })
-  async discover(@Body() dto: DiscoverAksDto, @Req() req: AuthedRequest): Promise<RegistrationReport> {
+  async discover(@Body() dto: DiscoverAksDto): Promise<RegistrationReport> {
     const report: RegistrationReport = { registered: [], skipped: [], problems: [] };
-    await this.registration.discoverAks(dto.subscriptionIds, report, { resourceGroup: dto.resourceGroup, tags: dto.tags });
-    await this.audit.audit(req.principal!.name, 'cluster.discover', null, { subscriptionIds: dto.subscriptionIds, registered: report.registered });
+    await this.registration.discoverAks(dto.subscriptionIds, report, { resourceGroup: dto.resourceGroup, tags: dto.tags }, true);
     return report;
   }
 
   @Patch(':id')
   @Roles(...ADMIN_ONLY)
   @ApiBearerAuth()
-  async update(@Param() p: IdParam, @Body() dto: UpdateClusterDto, @Req() req: AuthedRequest): Promise<ClusterSummary> {
-    const updated = await this.clusters.update(p.id, dto);
-    await this.audit.audit(req.principal!.name, 'cluster.update', p.id, { ...dto });
-    return updated;
+  update(@Param() p: IdParam, @Body() dto: UpdateClusterDto): Promise<ClusterSummary> {
+    return this.clusters.update(p.id, dto);
   }
 
   @Delete(':id')
@@ -78,16 +72,8 @@ export class ClustersController {
   @Roles(...ADMIN_ONLY)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Delete a cluster; its snapshot history is kept unless ?purge=true (also works on a deleted cluster)' })
-  async remove(@Param() p: IdParam, @Query() q: DeleteClusterQuery, @Req() req: AuthedRequest): Promise<void> {
-    if (q.purge === 'true') {
-      const found = await this.purges.find(p.id);
-      if (!found) throw new KordonException(KordonErrorCode.ClusterNotFound, `cluster ${p.id} not found`);
-      if (found.running) throw new ConflictException(`a snapshot of cluster ${found.name} is running; purge it once the snapshot has finished`);
-      const snapshots = await this.purges.purge(p.id);
-      await this.audit.audit(req.principal!.name, 'cluster.purge', p.id, { name: found.name, snapshots });
-      return;
-    }
-    await this.clusters.remove(p.id);
-    await this.audit.audit(req.principal!.name, 'cluster.delete', p.id);
+  async remove(@Param() p: IdParam, @Query() q: DeleteClusterQuery): Promise<void> {
+    if (q.purge === 'true') await this.purges.purge(p.id);
+    else await this.clusters.remove(p.id);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, type ClusterSource } from '@prisma/client';
+import type { ClusterSource, Prisma } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import type { Tx } from '../prisma/transaction';
 
 export interface NewCluster {
   name: string;
@@ -19,17 +20,18 @@ export interface NewCluster {
 export class ClustersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(data: NewCluster) {
-    try {
-      return await this.prisma.cluster.create({ data });
-    } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return null;
-      throw err;
-    }
+  /**
+   * Inserts the cluster, or returns null when its name is taken. ON CONFLICT DO NOTHING rather
+   * than a caught unique violation: an error would abort the transaction `tx` it runs in (and
+   * with it the other registrations and audit entries of a discovery).
+   */
+  async create(data: NewCluster, tx?: Tx) {
+    const [row] = await (tx ?? this.prisma).cluster.createManyAndReturn({ data: [data], skipDuplicates: true });
+    return row ?? null;
   }
 
-  findById(id: string) {
-    return this.prisma.cluster.findFirst({ where: { id, deletedAt: null } });
+  findById(id: string, tx?: Tx) {
+    return (tx ?? this.prisma).cluster.findFirst({ where: { id, deletedAt: null } });
   }
 
   findByName(name: string) {
@@ -48,8 +50,8 @@ export class ClustersRepository {
     });
   }
 
-  update(id: string, data: Prisma.ClusterUpdateInput) {
-    return this.prisma.cluster.update({ where: { id }, data });
+  update(id: string, data: Prisma.ClusterUpdateInput, tx?: Tx) {
+    return (tx ?? this.prisma).cluster.update({ where: { id }, data });
   }
 
   softDelete(id: string, at: Date) {

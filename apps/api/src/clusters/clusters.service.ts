@@ -1,14 +1,18 @@
 // Registering clusters and presenting them with their latest posture. Secrets in a
-// registration (an uploaded kubeconfig) are sealed before they reach the repository.
+// registration (an uploaded kubeconfig) are sealed before they reach the repository. Every
+// change (register, update, delete) commits in one transaction with its audit entry.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cluster, Prisma } from '@prisma/client';
-import type { ClusterSummary, Page, PolicyEngineName, PostureSummary, SnapshotSummary } from '@kordon/contracts';
+import type { ClusterSummary, Page, PolicyEngineName, PostureSummary, SnapshotJobAccepted, SnapshotSummary } from '@kordon/contracts';
+import { AuditService } from '../auth/audit.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
 import { SECRET_BOX } from '../secrets/secrets.module';
 import type { SecretBox } from '../secrets/secret-box';
+import type { Tx } from '../prisma/transaction';
+import { SnapshotQueue } from '../snapshots/snapshot.queue';
 import { SnapshotsRepository } from '../snapshots/snapshots.repository';
 import { ClustersRepository, type NewCluster } from './clusters.repository';
 import { checkUploadedKubeconfig } from './kubeconfig-policy';
@@ -17,6 +21,15 @@ import type { ListClustersQuery, RegisterClusterDto, UpdateClusterDto } from './
 
 const ENGINES: PolicyEngineName[] = ['azure', 'calico', 'cilium', 'none', 'unknown'];
 
+/** Clusters registered together (a discovery, the configured kubeconfig contexts). */
+export interface ClusterBatch {
+  clusters: NewCluster[];
+  /** How they were found, recorded on each one's audit entry: `discovery`, `kubeconfig`. */
+  via: string;
+  /** The entry of the request that asked for them (an API discovery), written even when none is new. */
+  request?: { action: string; details: object };
+}
+
 @Injectable()
 export class ClustersService {
   constructor(
@@ -24,6 +37,8 @@ export class ClustersService {
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly clusters: ClustersRepository,
     private readonly snapshots: SnapshotsRepository,
+    private readonly audit: AuditService,
+    private readonly queue: SnapshotQueue,
   ) {}
 
   toNewCluster(dto: RegisterClusterDto, extra: Partial<NewCluster> = {}): NewCluster {
@@ -65,10 +80,39 @@ export class ClustersService {
     }
   }
 
+  /** Registers one cluster (API, demo fleet); audited as the caller, or `system` outside a request. */
   async register(dto: RegisterClusterDto, extra: Partial<NewCluster> = {}): Promise<ClusterSummary> {
-    const created = await this.clusters.create(this.toNewCluster(dto, extra));
-    if (!created) throw new KordonException(KordonErrorCode.ClusterNameTaken, `a cluster named "${dto.name}" already exists`);
+    const data = this.toNewCluster(dto, extra);
+    const created = await this.audit.transaction(async (tx) => {
+      const row = await this.clusters.create(data, tx);
+      if (!row) throw new KordonException(KordonErrorCode.ClusterNameTaken, `a cluster named "${dto.name}" already exists`);
+      await this.audit.record(tx, 'cluster.register', row.id, { name: row.name, source: row.source, ...(row.demo ? { demo: true } : {}) });
+      return row;
+    });
     return (await this.summarize([created], new Date()))[0];
+  }
+
+  /**
+   * Registers the clusters of `batch` whose name is free, each with its own audit entry, and the
+   * request's entry, all in one transaction. Names already taken are skipped, not errors.
+   */
+  async registerNew(batch: ClusterBatch): Promise<{ registered: string[]; skipped: string[] }> {
+    if (!batch.clusters.length && !batch.request) return { registered: [], skipped: [] };
+    return this.audit.transaction(async (tx) => {
+      const registered: string[] = [];
+      const skipped: string[] = [];
+      for (const c of batch.clusters) {
+        const row = await this.clusters.create(c, tx);
+        if (!row) {
+          skipped.push(c.name);
+          continue;
+        }
+        registered.push(row.name);
+        await this.audit.record(tx, 'cluster.register', row.id, { name: row.name, source: row.source, via: batch.via });
+      }
+      if (batch.request) await this.audit.record(tx, batch.request.action, null, { ...batch.request.details, registered });
+      return { registered, skipped };
+    });
   }
 
   async list(q: ListClustersQuery): Promise<Page<ClusterSummary>> {
@@ -89,22 +133,44 @@ export class ClustersService {
     return (await this.summarize([await this.require(id)], new Date()))[0];
   }
 
-  async require(id: string): Promise<Cluster> {
-    const cluster = await this.clusters.findById(id);
+  async require(id: string, tx?: Tx): Promise<Cluster> {
+    const cluster = await this.clusters.findById(id, tx);
     if (!cluster) throw new KordonException(KordonErrorCode.ClusterNotFound, `cluster ${id} not found`);
     return cluster;
   }
 
   async update(id: string, dto: UpdateClusterDto): Promise<ClusterSummary> {
-    await this.require(id);
-    const updated = await this.clusters.update(id, { ...dto });
+    const updated = await this.audit.transaction(async (tx) => {
+      await this.require(id, tx);
+      const row = await this.clusters.update(id, { ...dto }, tx);
+      await this.audit.record(tx, 'cluster.update', id, { ...dto });
+      return row;
+    });
     return (await this.summarize([updated], new Date()))[0];
   }
 
   /** Soft delete: the cluster disappears from lists; its snapshots stay as history. */
   async remove(id: string): Promise<void> {
+    await this.audit.transaction(async (tx) => {
+      const cluster = await this.require(id, tx);
+      await this.clusters.update(id, { deletedAt: new Date(), enabled: false, name: `${cluster.name}~deleted~${Date.now()}` }, tx);
+      await this.audit.record(tx, 'cluster.delete', id, { name: cluster.name });
+    });
+  }
+
+  /**
+   * Queues a snapshot of the cluster now (POST /api/clusters/:id/snapshots). The job is a
+   * pg-boss row written by pg-boss on its own connections, so it cannot share our transaction;
+   * the audit entry is therefore committed FIRST and the job queued after it. No job exists
+   * without its entry: if the entry fails nothing is queued (503); if queueing fails after it,
+   * the log shows a request that queued nothing, which is true of the caller and harmless.
+   */
+  async requestSnapshot(id: string): Promise<SnapshotJobAccepted> {
     const cluster = await this.require(id);
-    await this.clusters.update(id, { deletedAt: new Date(), enabled: false, name: `${cluster.name}~deleted~${Date.now()}` });
+    if (!cluster.enabled) throw new KordonException(KordonErrorCode.ClusterDisabled, `cluster ${cluster.name} is disabled`);
+    await this.audit.recordAlone('snapshot.trigger', cluster.id, { name: cluster.name });
+    const jobId = await this.queue.enqueue(cluster.id, 'manual');
+    return { jobId, clusterId: cluster.id, alreadyQueued: jobId === null };
   }
 
   private async summarize(clusters: Cluster[], now: Date): Promise<ClusterSummary[]> {

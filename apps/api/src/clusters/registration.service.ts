@@ -1,6 +1,8 @@
 // Registers the clusters the environment names: every context of KORDON_KUBECONFIG (or those in
 // KORDON_KUBE_CONTEXTS), and every AKS cluster discovered in KORDON_AZURE_SUBSCRIPTIONS
-// (optionally filtered by resource group and tags). Existing registrations are left alone.
+// (optionally filtered by resource group and tags). Existing registrations are left alone. The
+// clusters one pass registers commit together with their audit entries (actor `system` outside
+// a request), and an API discovery with its own `cluster.discover` entry.
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -8,8 +10,9 @@ import { discoverAksClusters } from '@kordon/collectors';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { AZURE_ACCESS, type AzureAccess } from '../snapshots/azure-credential';
-import { ClustersRepository } from './clusters.repository';
+import type { NewCluster } from './clusters.repository';
 import { ClustersService } from './clusters.service';
+import type { RegisterClusterDto } from './dto/register-cluster.dto';
 import { CLUSTER_NAME } from './dto/register-cluster.dto';
 
 export interface RegistrationReport {
@@ -33,7 +36,6 @@ export class RegistrationService implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clusters: ClustersService,
-    private readonly repo: ClustersRepository,
     @Inject(AZURE_ACCESS) private readonly azure: AzureAccess,
   ) {}
 
@@ -72,22 +74,27 @@ export class RegistrationService implements OnApplicationShutdown {
       return;
     }
     const wanted = this.config.KORDON_KUBE_CONTEXTS.length ? this.config.KORDON_KUBE_CONTEXTS : contexts;
+    const dtos: RegisterClusterDto[] = [];
     for (const context of wanted) {
       if (!contexts.includes(context)) {
         report.problems.push(`context ${context} is not in ${path}`);
         continue;
       }
-      await this.registerOnce(toName(context), report, () =>
-        this.clusters.register({ name: toName(context), source: 'kubeconfig', kubeconfigPath: path, context }),
-      );
+      dtos.push({ name: toName(context), source: 'kubeconfig', kubeconfigPath: path, context });
     }
+    await this.registerNew(dtos, 'kubeconfig', report);
   }
 
-  /** Registers the AKS clusters found; filters default to KORDON_AZURE_RESOURCE_GROUP / _TAGS. */
+  /**
+   * Registers the AKS clusters found; filters default to KORDON_AZURE_RESOURCE_GROUP / _TAGS.
+   * `requested`: an admin asked through the API, so the discovery itself is audited too (even
+   * when it registered nothing), in the transaction of the registrations.
+   */
   async discoverAks(
     subscriptionIds: string[],
     report: RegistrationReport,
     filter: { resourceGroup?: string; tags?: Record<string, string> } = {},
+    requested = false,
   ): Promise<void> {
     const tags = filter.tags ?? this.config.KORDON_AZURE_TAGS;
     const found = await discoverAksClusters({
@@ -99,30 +106,30 @@ export class RegistrationService implements OnApplicationShutdown {
       clientOptions: this.azure.clientOptions,
     });
     report.problems.push(...found.problems.map((p: { message: string }) => p.message));
+    const dtos: RegisterClusterDto[] = [];
     for (const c of found.clusters) {
       const name = toName(c.name);
       if (!CLUSTER_NAME.test(name)) {
         report.problems.push(`AKS cluster ${c.name} has a name Kordon cannot use`);
         continue;
       }
-      await this.registerOnce(name, report, () =>
-        this.clusters.register(
-          { name, source: 'aks', subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup, clusterName: c.name, environment: c.tags?.environment, team: c.tags?.team },
-        ),
-      );
+      dtos.push({ name, source: 'aks', subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup, clusterName: c.name, environment: c.tags?.environment, team: c.tags?.team });
     }
+    const request = requested ? { action: 'cluster.discover', details: { subscriptionIds, ...filter } } : undefined;
+    await this.registerNew(dtos, 'discovery', report, request);
   }
 
-  private async registerOnce(name: string, report: RegistrationReport, register: () => Promise<unknown>): Promise<void> {
-    if (await this.repo.findByName(name)) {
-      report.skipped.push(name);
-      return;
+  private async registerNew(dtos: RegisterClusterDto[], via: string, report: RegistrationReport, request?: { action: string; details: object }): Promise<void> {
+    const clusters: NewCluster[] = [];
+    for (const dto of dtos) {
+      try {
+        clusters.push(this.clusters.toNewCluster(dto));
+      } catch (err) {
+        report.problems.push(`${dto.name}: ${(err as Error).message}`);
+      }
     }
-    try {
-      await register();
-      report.registered.push(name);
-    } catch (err) {
-      report.problems.push(`${name}: ${(err as Error).message}`);
-    }
+    const done = await this.clusters.registerNew({ clusters, via, request });
+    report.registered.push(...done.registered);
+    report.skipped.push(...done.skipped);
   }
 }

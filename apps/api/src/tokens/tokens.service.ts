@@ -58,8 +58,12 @@ export class TokensService {
     if (expiresAt && expiresAt <= now) throw new BadRequestException('expiresAt must be in the future');
     if (expiresAt && expiresAt.getTime() > now.getTime() + 3650 * DAY_MS) throw new BadRequestException('expiresAt must be within ten years');
     const token = newToken();
-    const row = await this.tokens.create({ name: dto.name, role: dto.role, tokenHash: hashToken(token), expiresAt });
-    await this.audit.record('token.create', row.id, { name: row.name, role: row.role, expiresAt: row.expiresAt?.toISOString() ?? null });
+    // The token and its audit entry commit together: no token exists that the log does not show.
+    const row = await this.audit.transaction(async (tx) => {
+      const created = await this.tokens.createIn(tx, { name: dto.name, role: dto.role, tokenHash: hashToken(token), expiresAt });
+      await this.audit.record(tx, 'token.create', created.id, { name: created.name, role: created.role, expiresAt: created.expiresAt?.toISOString() ?? null });
+      return created;
+    });
     return { ...view(row, now), token };
   }
 
@@ -78,10 +82,16 @@ export class TokensService {
     };
   }
 
-  /** Revokes at once (204 even when it already was); unknown ids are a 404. */
+  /**
+   * Revokes at once (204 even when it already was); unknown ids are a 404. The revocation and its
+   * audit entry commit together; revoking a revoked token is audited too (the request was made).
+   */
   async revoke(id: string, now = new Date()): Promise<void> {
     const row = await this.tokens.findById(id);
     if (!row) throw new TokenNotFoundException(id);
-    if (await this.tokens.revoke(id, now)) await this.audit.record('token.revoke', id, { name: row.name, role: row.role });
+    await this.audit.transaction(async (tx) => {
+      const revoked = await this.tokens.revokeIn(tx, id, now);
+      await this.audit.record(tx, 'token.revoke', id, { name: row.name, role: row.role, ...(revoked ? {} : { alreadyRevoked: true }) });
+    });
   }
 }

@@ -1,0 +1,212 @@
+// THE AUDIT GUARANTEE, through HTTP against the real AppModule and PostgreSQL: every write and its
+// audit entry commit in one transaction. With audit_log made to refuse inserts (a trigger that
+// raises, as a failing database would), each write route answers 503 in the standard error shape
+// and leaves NOTHING changed; with it working, each write is audited once, by its own handler
+// (never the interceptor's fallback), with the actor and the target.
+//
+// Write routes come from GET /api/openapi.json: a write route someone adds FAILS here until it is
+// listed in WRITES with the audit action it records, and is given a refusal test below.
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import request, { type Response } from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeArmServer } from '@kordon/collectors/testing';
+import { startTestApp, type TestApp } from '../../test/test-app';
+import { issueToken, type IssuedToken } from '../../test/tokens';
+import { ClustersService } from '../clusters/clusters.service';
+import { runWithRequestContext } from '../common/request-context';
+import { SNAPSHOT_QUEUE } from '../snapshots/snapshot.queue';
+import { AuditUnavailableException } from './audit.exception';
+
+/** Every write route and the audit action its handler records. */
+const WRITES: Record<string, string> = {
+  'POST /api/tokens': 'token.create',
+  'DELETE /api/tokens/{id}': 'token.revoke',
+  'POST /api/clusters': 'cluster.register',
+  'POST /api/clusters/discover': 'cluster.discover',
+  'PATCH /api/clusters/{id}': 'cluster.update',
+  'DELETE /api/clusters/{id}': 'cluster.delete',
+  'POST /api/clusters/{id}/snapshots': 'snapshot.trigger',
+  'POST /api/analyze': 'analyze.run',
+};
+
+const SUB = '5d0c7a3e-2b1f-4c8e-9d6a-0f4e3b2a1c90';
+const ARM_TOKEN = 'arm-token-for-audit-tests';
+const credential: TokenCredential = {
+  getToken: async (): Promise<AccessToken> => ({ token: ARM_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
+const MANIFESTS = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop }\n';
+
+interface AuditRow {
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown> | null;
+}
+
+describe('audit log: every write commits with its audit entry, or not at all', () => {
+  let t: TestApp;
+  let arm: FakeArmServer;
+  let admin: IssuedToken;
+  const http = () => request(t.app.getHttpServer());
+
+  beforeAll(async () => {
+    arm = await FakeArmServer.start({
+      token: ARM_TOKEN,
+      clusters: [{ subscriptionId: SUB, resourceGroup: 'rg-audit', name: 'aks-found', tags: {}, kubeconfig: 'apiVersion: v1\nkind: Config\n', properties: { provisioningState: 'Succeeded' } }],
+    });
+    t = await startTestApp(
+      { KORDON_ARM_ENDPOINT: arm.url },
+      { azure: { credential: () => credential, clientOptions: { tlsOptions: { ca: arm.ca }, retryOptions: { maxRetries: 0 } } } },
+    );
+    admin = await issueToken(t.app, 'admin', { name: 'audit-admin' });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await arm?.close();
+  });
+
+  /** Runs `fn` while every insert into audit_log raises, as a failing audit store would. */
+  async function withAuditRefused<T>(fn: () => Promise<T>): Promise<T> {
+    await t.sql(`CREATE OR REPLACE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit_log refused by the test'; END $$`);
+    await t.sql(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()`);
+    try {
+      return await fn();
+    } finally {
+      await t.sql(`DROP TRIGGER IF EXISTS test_refuse_audit ON audit_log`);
+    }
+  }
+
+  function expectRefused(res: Response): void {
+    expect(res.status, JSON.stringify(res.body)).toBe(503);
+    expect(res.body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'the change was not made: the audit log could not be written; try again later',
+      details: { code: 'AUDIT_UNAVAILABLE', errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+  }
+
+  const register = async (name: string) =>
+    (await http().post('/api/clusters').set(admin.auth).send({ name, source: 'manifests', paths: ['demo/clusters/aks-dev-sandbox'] }).expect(201)).body as { id: string };
+  const auditOf = (target: string) =>
+    t.sql<AuditRow>(`SELECT actor, action, target, details FROM audit_log WHERE target = $1 ORDER BY id`, [target]);
+  const auditCount = async () => Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM audit_log`))[0].n);
+
+  it('knows every write route of the API and the action it audits', async () => {
+    const doc = (await http().get('/api/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const writes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).filter((m) => ['post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(writes.sort()).toEqual(Object.keys(WRITES).sort());
+  });
+
+  it('creates no token when its audit entry cannot be written', async () => {
+    const before = await auditCount();
+    const res = await withAuditRefused(() => http().post('/api/tokens').set(admin.auth).send({ name: 'refused-token', role: 'admin' }));
+    expectRefused(res);
+    expect(await t.sql(`SELECT id FROM api_token WHERE name = 'refused-token'`)).toEqual([]);
+    expect(await auditCount()).toBe(before);
+    // Once the audit log works again, the same request goes through.
+    await http().post('/api/tokens').set(admin.auth).send({ name: 'refused-token', role: 'admin' }).expect(201);
+  });
+
+  it('leaves a token active when its revocation cannot be audited', async () => {
+    const tok = await issueToken(t.app, 'manager', { name: 'kept-token' });
+    expectRefused(await withAuditRefused(() => http().delete(`/api/tokens/${tok.id}`).set(admin.auth)));
+    expect((await t.sql<{ revoked_at: Date | null }>(`SELECT revoked_at FROM api_token WHERE id = $1`, [tok.id]))[0].revoked_at).toBeNull();
+    await http().get('/api/clusters').set(tok.auth).expect(200);
+  });
+
+  it('registers no cluster when its audit entry cannot be written', async () => {
+    const res = await withAuditRefused(() =>
+      http().post('/api/clusters').set(admin.auth).send({ name: 'refused-cluster', source: 'manifests', paths: ['demo/clusters/aks-dev-sandbox'] }));
+    expectRefused(res);
+    expect(await t.sql(`SELECT id FROM cluster WHERE name = 'refused-cluster'`)).toEqual([]);
+  });
+
+  it('neither updates, deletes nor purges a cluster when the change cannot be audited', async () => {
+    const c = await register('audit-kept');
+    expectRefused(await withAuditRefused(() => http().patch(`/api/clusters/${c.id}`).set(admin.auth).send({ scheduleMinutes: 45, team: 'changed' })));
+    expectRefused(await withAuditRefused(() => http().delete(`/api/clusters/${c.id}`).set(admin.auth)));
+    expectRefused(await withAuditRefused(() => http().delete(`/api/clusters/${c.id}?purge=true`).set(admin.auth)));
+    const [row] = await t.sql<{ name: string; schedule_minutes: number; team: string | null; deleted_at: Date | null; enabled: boolean }>(
+      `SELECT name, schedule_minutes, team, deleted_at, enabled FROM cluster WHERE id = $1`, [c.id]);
+    expect(row).toMatchObject({ name: 'audit-kept', team: null, deleted_at: null, enabled: true });
+    expect(row.schedule_minutes).not.toBe(45);
+    expect((await auditOf(c.id)).map((a) => a.action)).toEqual(['cluster.register']);
+  });
+
+  it('registers none of the discovered clusters when the discovery cannot be audited', async () => {
+    const res = await withAuditRefused(() => http().post('/api/clusters/discover').set(admin.auth).send({ subscriptionIds: [SUB], tags: {} }));
+    expectRefused(res);
+    expect(await t.sql(`SELECT id FROM cluster WHERE name = 'aks-found'`)).toEqual([]);
+  });
+
+  it('queues no snapshot when the request cannot be audited (the entry is committed before the job)', async () => {
+    const c = await register('audit-no-job');
+    const clusters = t.app.get(ClustersService);
+    const as = { actor: { kind: 'token' as const, id: admin.id, name: 'audit-admin' }, audited: false };
+    const err = await withAuditRefused(() => runWithRequestContext(as, () => clusters.requestSnapshot(c.id)).catch((e: unknown) => e));
+    expect(err).toBeInstanceOf(AuditUnavailableException);
+    const jobs = () => t.sql(`SELECT id FROM pgboss.job WHERE name = $1 AND data->>'clusterId' = $2`, [SNAPSHOT_QUEUE, c.id]);
+    expect(await jobs()).toEqual([]);
+
+    const accepted = await runWithRequestContext({ ...as, audited: false }, () => clusters.requestSnapshot(c.id));
+    expect(accepted).toMatchObject({ clusterId: c.id, alreadyQueued: false, jobId: expect.any(String) });
+    expect(await jobs()).toHaveLength(1);
+    expect((await auditOf(c.id)).at(-1)).toMatchObject({ actor: 'audit-admin', action: 'snapshot.trigger', details: { name: 'audit-no-job', by: { kind: 'token', id: admin.id } } });
+  });
+
+  it('returns no analysis when it cannot be audited', async () => {
+    const res = await withAuditRefused(() => http().post('/api/analyze').set(admin.auth).set('Content-Type', 'application/yaml').send(MANIFESTS));
+    expectRefused(res);
+  });
+
+  it('audits each write once, in its own transaction, with actor, action, target and request id', async () => {
+    const since = Number((await t.sql<{ id: string }>(`SELECT coalesce(max(id), 0) AS id FROM audit_log`))[0].id);
+    const tok = (await http().post('/api/tokens').set(admin.auth).send({ name: 'happy-token', role: 'auditor' }).expect(201)).body;
+    await http().delete(`/api/tokens/${tok.id}`).set(admin.auth).expect(204);
+    const c = await register('audit-happy');
+    await http().patch(`/api/clusters/${c.id}`).set(admin.auth).send({ team: 'payments' }).expect(200);
+    const snap = await register('audit-snap');
+    await http().post(`/api/clusters/${snap.id}/snapshots`).set(admin.auth).expect(202);
+    await http().delete(`/api/clusters/${c.id}`).set(admin.auth).expect(204);
+    await http().delete(`/api/clusters/${c.id}?purge=true`).set(admin.auth).expect(204);
+    const found = await http().post('/api/clusters/discover').set(admin.auth).send({ subscriptionIds: [SUB], tags: {} }).expect(200);
+    expect(found.body).toEqual({ registered: ['aks-found'], skipped: [], problems: [] });
+    await http().post('/api/analyze').set(admin.auth).set('Content-Type', 'application/yaml').send(MANIFESTS).expect(200);
+
+    const rows = await t.sql<AuditRow>(`SELECT actor, action, target, details FROM audit_log WHERE id > $1 ORDER BY id`, [since]);
+    const [aksFound] = await t.sql<{ id: string }>(`SELECT id FROM cluster WHERE name = 'aks-found'`);
+    expect(rows.map(({ action, target }) => [action, target])).toEqual([
+      ['token.create', tok.id],
+      ['token.revoke', tok.id],
+      ['cluster.register', c.id],
+      ['cluster.update', c.id],
+      ['cluster.register', snap.id],
+      ['snapshot.trigger', snap.id],
+      ['cluster.delete', c.id],
+      ['cluster.purge', c.id],
+      ['cluster.register', aksFound.id],
+      ['cluster.discover', null],
+      ['analyze.run', null],
+    ]);
+    for (const row of rows) {
+      expect(row.actor, row.action).toBe('audit-admin');
+      expect(row.details, row.action).toMatchObject({ by: { kind: 'token', id: admin.id }, requestId: expect.any(String) });
+      expect(row.details, row.action).not.toHaveProperty('fallback');
+    }
+    expect(rows.find((r) => r.action === 'token.create')?.details).toMatchObject({ name: 'happy-token', role: 'auditor' });
+    expect(rows.find((r) => r.action === 'cluster.update')?.details).toMatchObject({ team: 'payments' });
+    expect(rows.find((r) => r.action === 'cluster.purge')?.details).toMatchObject({ name: expect.stringMatching(/^audit-happy~deleted~/), snapshots: 0 });
+    expect(rows.find((r) => r.target === aksFound.id)?.details).toMatchObject({ name: 'aks-found', source: 'aks', via: 'discovery' });
+    expect(rows.find((r) => r.action === 'cluster.discover')?.details).toMatchObject({ subscriptionIds: [SUB], registered: ['aks-found'] });
+    expect(rows.find((r) => r.action === 'analyze.run')?.details).toMatchObject({ contentType: 'application/yaml', namespaces: 1 });
+    expect(new Set(rows.map((r) => r.action))).toEqual(new Set(Object.values(WRITES).concat('cluster.purge', 'cluster.register')));
+  });
+
+  it('never relied on the fallback of the interceptor in this file', async () => {
+    expect(await t.sql(`SELECT action FROM audit_log WHERE details ? 'fallback'`)).toEqual([]);
+  });
+});
