@@ -4,6 +4,7 @@ import { Reflector, type DiscoveryService } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { Public, Roles } from './auth.decorators';
 import { AuthGuard } from './auth.guard';
+import { Authenticator } from './authenticator';
 import type { OidcVerifier } from './oidc.verifier';
 import type { AuthedRequest } from './principal';
 import type { TokenCache } from './token-cache';
@@ -41,7 +42,7 @@ function ctx(handler: keyof Routes, authorization?: string): { c: ExecutionConte
 }
 
 describe('AuthGuard', () => {
-  const sut = new AuthGuard(new Reflector(), tokens, fakeTokenCache({ 'tok-admin': 'admin', 'tok-manager': 'manager' }), noOidc, {} as DiscoveryService);
+  const sut = new AuthGuard(new Reflector(), new Authenticator(tokens, fakeTokenCache({ 'tok-admin': 'admin', 'tok-manager': 'manager' }), noOidc), {} as DiscoveryService);
 
   it('lets public routes through without a token', async () => {
     expect(await sut.canActivate(ctx('health').c)).toBe(true);

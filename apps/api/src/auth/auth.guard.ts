@@ -1,16 +1,12 @@
 // Deny by default: every route needs a bearer credential whose role is in its @Roles list,
 // except @Public() ones. Credentials are API tokens (looked up by SHA-256, never stored or
 // logged) or, when KORDON_OIDC_ISSUER is set, JWTs from the identity provider.
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException, type OnModuleInit } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { Role } from '@prisma/client';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
-import { looksLikeJwt, OidcVerifier } from './oidc.verifier';
-import type { AuthedRequest, Principal } from './principal';
-import { highestRole } from './roles';
-import { TokenCache } from './token-cache';
-import { hashToken } from './token-hash';
-import { TokensRepository } from './tokens.repository';
+import { Authenticator } from './authenticator';
+import type { AuthedRequest } from './principal';
 
 // Re-exported so controllers keep importing the decorators from here.
 export { Audited, Public, Roles, ROLES_KEY } from './auth.decorators';
@@ -22,9 +18,7 @@ export class AuthGuard implements CanActivate, OnModuleInit {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokensRepository,
-    private readonly tokenCache: TokenCache,
-    private readonly oidc: OidcVerifier,
+    private readonly authenticator: Authenticator,
     private readonly discovery: DiscoveryService,
   ) {}
 
@@ -48,7 +42,7 @@ export class AuthGuard implements CanActivate, OnModuleInit {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const principal = await this.authenticate(req);
+    const principal = await this.authenticator.authenticate(req);
     req.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
     if (roles.length === 0) throw new ForbiddenException('this route declares no roles, so nobody may call it');
@@ -56,17 +50,5 @@ export class AuthGuard implements CanActivate, OnModuleInit {
       throw new ForbiddenException(`this action needs one of the roles: ${roles.join(', ')} (you have ${principal.roles.join(', ')})`);
     }
     return true;
-  }
-
-  private async authenticate(req: AuthedRequest): Promise<Principal> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!match) throw new UnauthorizedException('an API token is required: Authorization: Bearer <token>');
-    const credential = match[1];
-    if (this.oidc.enabled && looksLikeJwt(credential)) return this.oidc.verify(credential);
-    const now = new Date();
-    const token = await this.tokenCache.findActive(req, hashToken(credential), now);
-    if (!token) throw new UnauthorizedException('the API token is unknown, revoked or expired');
-    void this.tokens.touch(token.id, now).catch(() => undefined);
-    return { kind: 'token', id: token.id, name: token.name, role: highestRole([token.role])!, roles: [token.role] };
   }
 }

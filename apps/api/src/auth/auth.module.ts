@@ -11,7 +11,10 @@ import { AuditInterceptor } from './audit.interceptor';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { AuthGuard } from './auth.guard';
+import { Authenticator } from './authenticator';
 import { OidcVerifier } from './oidc.verifier';
+import { PgThrottlerStorage } from './pg-throttler.storage';
+import { RateLimitModule } from './rate-limit.module';
 import { TokenCache } from './token-cache';
 import { hashToken } from './token-hash';
 import { TokenLookupRepository } from './token-lookup.repository';
@@ -26,11 +29,14 @@ export const WEB_TOKEN_NAME = 'web app (KORDON_WEB_TOKEN)';
   imports: [
     DiscoveryModule,
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
+      imports: [RateLimitModule],
+      inject: [APP_CONFIG, PgThrottlerStorage],
+      useFactory: (config: AppConfig, storage: PgThrottlerStorage) => {
         const limit = config.KORDON_RATE_LIMIT_PER_MINUTE;
         return {
           throttlers: [{ name: WRITE_THROTTLER, ttl: 60_000, limit: Math.max(1, limit) }],
+          // Counted in PostgreSQL: one budget per caller across every replica.
+          storage,
           skipIf: () => limit === 0,
           // One budget per caller across every write route (the default key is per route).
           generateKey: (_ctx, tracker, name) => `${name}:${tracker}`,
@@ -44,6 +50,7 @@ export const WEB_TOKEN_NAME = 'web app (KORDON_WEB_TOKEN)';
     TokensRepository,
     TokenLookupRepository,
     TokenCache,
+    Authenticator,
     AuditRepository,
     AuditService,
     OidcVerifier,
@@ -52,7 +59,7 @@ export const WEB_TOKEN_NAME = 'web app (KORDON_WEB_TOKEN)';
     { provide: APP_GUARD, useClass: WriteThrottlerGuard },
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
-  exports: [TokensRepository, AuditService, OidcVerifier],
+  exports: [TokensRepository, AuditService, OidcVerifier, Authenticator],
 })
 export class AuthModule implements OnApplicationBootstrap {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly tokens: TokensRepository) {}

@@ -4,13 +4,14 @@
 // anywhere are refused at once.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterPosture, NamespaceHistory } from '@kordon/contracts';
+import type { ClusterPosture } from '@kordon/contracts';
 import { ADMIN_AUTH, startReplica, startTestApp, type TestApp } from '../../test/test-app';
 import { issueToken } from '../../test/tokens';
 import { collectFromManifestText } from '@kordon/collectors';
 import { smallCluster, smallClusterFiles } from '../posture/testing/read-api.fixture';
 import { SnapshotsService } from '../snapshots/snapshots.service';
 import { ChangeVersions } from './change-versions.service';
+import { ReadCache } from './read-cache.service';
 
 const DAY = 86_400_000;
 const NOW = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000);
@@ -38,6 +39,13 @@ describe('read cache', () => {
     expect(second.headers['content-type']).toMatch(/^application\/json/);
     expect(second.text).toBe(first.text);
     expect((second.body as ClusterPosture).summary.ingress.namespacesWithDefaultDeny).toBe(1);
+    // The hit was sent before Nest's router (ReadCacheMiddleware), still with its request id.
+    const cache = t.app.get(ReadCache);
+    const fast = cache.fastHits;
+    const third = await get(`/api/clusters/${id}/posture`).set('x-request-id', 'cached-read-1').expect(200);
+    expect(cache.fastHits).toBe(fast + 1);
+    expect(third.headers['x-request-id']).toBe('cached-read-1');
+    expect(third.text).toBe(first.text);
     // A different URL is a different answer.
     const other = await get(`/api/clusters/${id}/posture?at=${ago(2).toISOString()}`).expect(200);
     expect(other.headers['cache-status']).toBe('kordon; fwd=miss; stored');

@@ -12,7 +12,7 @@ import { defer, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthedRequest } from '../auth/principal';
 import { runWithCacheHints, type CacheHints } from './cache-hints';
 import { ChangeVersions, versionsForRequest } from './change-versions.service';
-import { ReadCache, type CachedAnswer } from './read-cache.service';
+import { cacheKey, ReadCache, type CachedAnswer } from './read-cache.service';
 
 const NOT_RUN = Symbol('not run');
 
@@ -38,7 +38,7 @@ export class ReadCacheInterceptor implements NestInterceptor {
       // Cannot tell whether a cached answer is current: answer from the database (or fail there).
       return lastValueFrom(next.handle(), { defaultValue: undefined });
     }
-    const key = `${req.principal?.role ?? '-'}\u0000${req.originalUrl ?? req.url}`;
+    const key = cacheKey(req.principal?.role ?? '-', req.originalUrl ?? req.url ?? '');
     const hit = this.cache.get(key, version, Date.now());
     if (hit) {
       this.cache.hits++;
@@ -70,7 +70,7 @@ export class ReadCacheInterceptor implements NestInterceptor {
   }
 }
 
-function send(res: Response, answer: CachedAnswer, status: string): string {
+export function send(res: Response, answer: CachedAnswer, status: string): string {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Cache-Status', `kordon; ${status}`);
   return answer.body;

@@ -1,13 +1,18 @@
 // The response cache for hot reads and the change counters that keep it exact.
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ChangeVersionRepository } from './change-version.repository';
 import { ChangeVersions } from './change-versions.service';
 import { ReadCacheInterceptor } from './read-cache.interceptor';
+import { ReadCacheMiddleware } from './read-cache.middleware';
 import { ReadCache } from './read-cache.service';
 
 @Global()
 @Module({
-  providers: [ChangeVersionRepository, ChangeVersions, ReadCache, ReadCacheInterceptor],
+  providers: [ChangeVersionRepository, ChangeVersions, ReadCache, ReadCacheInterceptor, ReadCacheMiddleware],
   exports: [ChangeVersions, ReadCache, ReadCacheInterceptor],
 })
-export class ReadCacheModule {}
+export class ReadCacheModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ReadCacheMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.GET });
+  }
+}

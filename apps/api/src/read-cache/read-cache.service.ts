@@ -18,7 +18,11 @@ export class ReadCache {
   readonly enabled: boolean;
   private readonly entries: LRUCache<string, CachedAnswer> | null;
   private readonly pending = new Map<string, Promise<CachedAnswer | null>>();
+  /** How many entries each URL has (any role): the fast path skips URLs with none. */
+  private readonly urls = new Map<string, number>();
   hits = 0;
+  /** Hits answered by ReadCacheMiddleware, before Nest's pipeline. */
+  fastHits = 0;
   misses = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -30,8 +34,17 @@ export class ReadCache {
           // One entry may take at most an eighth of the cache, so one huge answer cannot flush it.
           maxEntrySize: Math.max(1, Math.floor(bytes / 8)),
           sizeCalculation: (v, k) => v.body.length + k.length + 64,
+          // Replacing a key's answer keeps its URL counted; evicting or deleting it does not.
+          dispose: (_v, key, reason) => {
+            if (reason !== 'set') this.forget(urlOf(key));
+          },
         })
       : null;
+  }
+
+  /** Whether any caller's answer for this URL is held (cheap; no authentication needed). */
+  mayHave(url: string): boolean {
+    return this.urls.has(url);
   }
 
   get(key: string, version: string, now: number): CachedAnswer | undefined {
@@ -42,7 +55,20 @@ export class ReadCache {
   }
 
   set(key: string, answer: CachedAnswer): void {
-    this.entries?.set(key, answer);
+    if (!this.entries) return;
+    const isNew = !this.entries.has(key);
+    this.entries.set(key, answer);
+    // A refused entry (over maxEntrySize) is not held: count only what is.
+    if (isNew && this.entries.has(key)) {
+      const url = urlOf(key);
+      this.urls.set(url, (this.urls.get(url) ?? 0) + 1);
+    }
+  }
+
+  private forget(url: string): void {
+    const n = (this.urls.get(url) ?? 1) - 1;
+    if (n > 0) this.urls.set(url, n);
+    else this.urls.delete(url);
   }
 
   /**
@@ -60,5 +86,18 @@ export class ReadCache {
 
   clear(): void {
     this.entries?.clear();
+    this.urls.clear();
   }
+}
+
+/**
+ * The key of one caller's answer: the caller's role and the exact URL (path and query). Role
+ * groups are nested (roles.ts), so callers with the same most privileged role see the same answers.
+ */
+export function cacheKey(role: string, url: string): string {
+  return `${role}\u0000${url}`;
+}
+
+function urlOf(key: string): string {
+  return key.slice(key.indexOf('\u0000') + 1);
 }

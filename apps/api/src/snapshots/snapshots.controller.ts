@@ -1,17 +1,15 @@
-import { BadRequestException, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Page, SnapshotDetail, SnapshotJobAccepted, SnapshotSort, SnapshotSummary } from '@kordon/contracts';
-import { Roles, type AuthedRequest } from '../auth/auth.guard';
+import { Roles } from '../auth/auth.guard';
 import { OPERATE, READ_DETAIL } from '../auth/roles';
-import { TokensRepository } from '../auth/tokens.repository';
 import { ClustersService } from '../clusters/clusters.service';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
 import { decodeSortCursor, encodeSortCursor } from '../common/cursor';
 import { requireInstant } from '../common/instant';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
-import { SnapshotQueue } from './snapshot.queue';
 import { SnapshotsRepository } from './snapshots.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,8 +30,6 @@ export class SnapshotsController {
   constructor(
     private readonly clusters: ClustersService,
     private readonly snapshots: SnapshotsRepository,
-    private readonly queue: SnapshotQueue,
-    private readonly audit: TokensRepository,
   ) {}
 
   @Get('clusters/:id/snapshots')
@@ -65,12 +61,9 @@ export class SnapshotsController {
   @Roles(...OPERATE)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Queue a snapshot now (202); at most one per cluster is queued or running' })
-  async trigger(@Param() p: IdParam, @Req() req: AuthedRequest): Promise<SnapshotJobAccepted> {
-    const cluster = await this.clusters.require(p.id);
-    if (!cluster.enabled) throw new KordonException(KordonErrorCode.ClusterDisabled, `cluster ${cluster.name} is disabled`);
-    const jobId = await this.queue.enqueue(cluster.id, 'manual');
-    await this.audit.audit(req.principal!.name, 'snapshot.trigger', cluster.id, { jobId });
-    return { jobId, clusterId: cluster.id, alreadyQueued: jobId === null };
+  trigger(@Param() p: IdParam): Promise<SnapshotJobAccepted> {
+    // Audited (committed) before the job is queued: a failed audit queues nothing.
+    return this.clusters.requestSnapshot(p.id);
   }
 
   @Get('snapshots/:id')
