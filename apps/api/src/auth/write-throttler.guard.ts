@@ -1,6 +1,7 @@
 // Rate limit on writes (every POST/PUT/PATCH/DELETE, analyze included), per token or OIDC
 // subject, else per client address. Reads are never limited: dashboards and the benchmark
-// poll them hard. Counters live in this replica's memory.
+// poll them hard. Counters live in PostgreSQL (PgThrottlerStorage), so the budget is the
+// fleet's, not each replica's.
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { AuthedRequest } from './principal';
