@@ -10,6 +10,7 @@ import { ClusterPurgeService } from './cluster-purge.service';
 import { ClustersService } from './clusters.service';
 import { DiscoverAksDto, DiscoveryReportDto, IdParam, ListClustersQuery, RegisterClusterDto, UpdateClusterDto } from './dto/register-cluster.dto';
 import { RegistrationService, type RegistrationReport } from './registration.service';
+import { CachedRead } from '../read-cache/read-cache.interceptor';
 
 class DeleteClusterQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: also delete its snapshot history (admin, cannot be undone)' })
@@ -28,6 +29,7 @@ export class ClustersController {
   ) {}
 
   @Get()
+  @CachedRead()
   @Roles(...READ_AGGREGATES)
   @ApiOperation({ summary: 'List clusters with engine, last snapshot status and latest posture' })
   list(@Query() q: ListClustersQuery): Promise<Page<ClusterSummary>> {
@@ -35,6 +37,7 @@ export class ClustersController {
   }
 
   @Get(':id')
+  @CachedRead()
   @Roles(...READ_AGGREGATES)
   get(@Param() p: IdParam): Promise<ClusterSummary> {
     return this.clusters.get(p.id);

@@ -18,6 +18,7 @@ import { ClustersRepository, type NewCluster } from './clusters.repository';
 import { checkUploadedKubeconfig } from './kubeconfig-policy';
 import { collectFromManifestText } from '@kordon/collectors';
 import type { ListClustersQuery, RegisterClusterDto, UpdateClusterDto } from './dto/register-cluster.dto';
+import { cacheUntil } from '../read-cache/cache-hints';
 
 const ENGINES: PolicyEngineName[] = ['azure', 'calico', 'cilium', 'none', 'unknown'];
 
@@ -193,6 +194,8 @@ export class ClustersService {
           }
         : null;
       const staleAfterMs = 2 * c.scheduleMinutes * 60_000;
+      // A cached answer holds until the first cluster in it turns stale.
+      if (c.enabled && g && now.getTime() - g.started_at.getTime() <= staleAfterMs) cacheUntil(g.started_at.getTime() + staleAfterMs + 1);
       return {
         id: c.id,
         name: c.name,

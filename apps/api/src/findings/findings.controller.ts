@@ -5,6 +5,7 @@ import { Roles } from '../auth/auth.guard';
 import { READ_AGGREGATES, READ_DETAIL } from '../auth/roles';
 import { FindingRuleDto, FindingsPageDto, ListFindingsQuery } from './dto/findings.dto';
 import { FindingsService } from './findings.service';
+import { CachedRead } from '../read-cache/read-cache.interceptor';
 
 @ApiTags('findings')
 @Controller('findings')
@@ -12,6 +13,7 @@ export class FindingsController {
   constructor(private readonly findings: FindingsService) {}
 
   @Get()
+  @CachedRead()
   @Roles(...READ_DETAIL)
   @ApiOperation({
     summary: "Findings of each cluster's latest succeeded snapshot (or the one in force at `at`), most severe first unless sorted",
@@ -27,6 +29,7 @@ export class FindingsController {
   }
 
   @Get('rules')
+  @CachedRead()
   @Roles(...READ_AGGREGATES)
   @ApiOperation({ summary: 'The findings catalog: every rule with its rationale, remediation and references' })
   @ApiOkResponse({ type: [FindingRuleDto] })

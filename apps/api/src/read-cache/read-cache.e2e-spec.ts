@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterPosture } from '@kordon/contracts';
 import { ADMIN_AUTH, startReplica, startTestApp, type TestApp } from '../../test/test-app';
 import { issueToken } from '../../test/tokens';
+import { until } from '../../test/until';
 import { collectFromManifestText } from '@kordon/collectors';
 import { smallCluster, smallClusterFiles } from '../posture/testing/read-api.fixture';
 import { SnapshotsService } from '../snapshots/snapshots.service';
@@ -99,6 +100,19 @@ describe('read cache', () => {
     const fixed = `/api/clusters/${id}/namespaces/a/history?bucket=day&to=${NOW.toISOString()}`;
     await get(fixed).expect(200);
     expect((await get(fixed).expect(200)).headers['cache-status']).toBe('kordon; hit');
+  });
+
+  it('holds a cluster list only until a cluster in it turns stale', async () => {
+    // Stale = no good snapshot for twice the schedule (60 min): this one turns stale in ~2 s.
+    const soon = new Date(Date.now() - 120 * 60_000 + 2_000);
+    const staleSoon = await smallCluster(t, 'stale-soon', [{ at: soon, denyA: false }]);
+    const url = `/api/clusters/${staleSoon}`;
+    expect((await get(url).expect(200)).body.stale).toBe(false);
+    expect((await get(url).expect(200)).headers['cache-status']).toBe('kordon; hit');
+    // No data changes; the answer still turns over when the clock passes the stale point.
+    const later = await until(async () => (await get(url).expect(200)).body, (b) => b.stale === true, 20_000, 200);
+    expect(later.stale).toBe(true);
+    await t.sql(`DELETE FROM cluster WHERE id = $1`, [staleSoon]);
   });
 
   it('never serves a cached answer to a caller the route refuses, nor caches errors', async () => {
