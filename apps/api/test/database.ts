@@ -10,7 +10,9 @@ export function withDatabase(url: string, database: string): string {
 }
 
 export async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
+  // Bounded, so a database server that cannot drop or copy a database says so instead of
+  // hanging a test file's teardown.
+  const client = new Client({ connectionString: serverUrl, connectionTimeoutMillis: 15_000, statement_timeout: 60_000, lock_timeout: 30_000 });
   await client.connect();
   try {
     await client.query(sql);
@@ -24,17 +26,25 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Prefix of the databases one test run creates, so its global teardown can sweep leftovers. */
+export function runDatabasePrefix(templateUrl: string): string {
+  return `${new URL(templateUrl).pathname.slice(1).replace('kordon_tpl_', 'kordon_t_')}_`;
+}
+
 /** A new database copied from the migrated template named in KORDON_TEST_TEMPLATE_URL. */
 export async function freshDatabase(): Promise<TestDatabase> {
   const template = process.env.KORDON_TEST_TEMPLATE_URL;
   if (!template) throw new Error('KORDON_TEST_TEMPLATE_URL is not set: run tests through vitest (apps/api/test/global-setup.ts)');
+  // Administrative statements run from the server's own database, never from the template: a
+  // session on the template makes every concurrent copy of it fail (SQLSTATE 55006).
+  const server = process.env.KORDON_TEST_SERVER_URL ?? template;
   const templateName = new URL(template).pathname.slice(1);
-  const name = `kordon_t_${randomBytes(6).toString('hex')}`;
+  const name = `${runDatabasePrefix(template)}${randomBytes(5).toString('hex')}`;
   // CREATE DATABASE … TEMPLATE needs the template to have no other session, including another
   // file's copy being made at the same moment (SQLSTATE 55006): retry briefly.
   for (let attempt = 0; ; attempt++) {
     try {
-      await adminQuery(template, `CREATE DATABASE "${name}" TEMPLATE "${templateName}"`);
+      await adminQuery(server, `CREATE DATABASE "${name}" TEMPLATE "${templateName}"`);
       break;
     } catch (err) {
       if ((err as { code?: string }).code !== '55006' || attempt >= 50) throw err;
@@ -44,6 +54,6 @@ export async function freshDatabase(): Promise<TestDatabase> {
   const url = withDatabase(template, name);
   return {
     url,
-    drop: () => adminQuery(template, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    drop: () => adminQuery(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
 }

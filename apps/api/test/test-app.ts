@@ -56,14 +56,26 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
   };
 }
 
-/** Runs one teardown step and says on stderr which one was slow, so a hung teardown names itself. */
-async function timed(step: string, fn: () => Promise<unknown>): Promise<void> {
+/**
+ * Runs one teardown step, saying on stderr which one is slow; gives up on it after a while (and
+ * says so) rather than hanging the file: a database left behind is swept by the global teardown.
+ */
+async function timed(step: string, fn: () => Promise<unknown>, giveUpMs = 45_000): Promise<void> {
   const started = Date.now();
   const warn = setInterval(() => process.stderr.write(`[test-app] ${step} still running after ${Math.round((Date.now() - started) / 1000)} s\n`), 10_000);
   warn.unref();
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<'gave-up'>((resolve) => {
+    timer = setTimeout(() => resolve('gave-up'), giveUpMs);
+    timer.unref();
+  });
   try {
-    await fn();
+    const outcome = await Promise.race([fn().then(() => 'done' as const), gaveUp]);
+    if (outcome === 'gave-up') process.stderr.write(`[test-app] gave up on ${step} after ${giveUpMs / 1000} s; carrying on with the teardown\n`);
+  } catch (err) {
+    process.stderr.write(`[test-app] ${step} failed: ${(err as Error).message}\n`);
   } finally {
     clearInterval(warn);
+    clearTimeout(timer);
   }
 }

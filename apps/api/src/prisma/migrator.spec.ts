@@ -5,14 +5,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { adminQuery, withDatabase } from '../../test/database';
+import { adminQuery, runDatabasePrefix, withDatabase } from '../../test/database';
 import { applyMigrations, MIGRATIONS_DIR } from './migrator';
 
 describe('applyMigrations', () => {
   it('applies each migration once and records a Prisma-compatible row', async () => {
     const template = process.env.KORDON_TEST_TEMPLATE_URL!;
-    const name = `kordon_mig_${Date.now()}`;
-    await adminQuery(template, `CREATE DATABASE "${name}"`);
+    const server = process.env.KORDON_TEST_SERVER_URL ?? template;
+    const name = `${runDatabasePrefix(template)}mig_${Date.now()}`;
+    await adminQuery(server, `CREATE DATABASE "${name}"`);
     const url = withDatabase(template, name);
     try {
       const first = await applyMigrations(url);
@@ -29,7 +30,7 @@ describe('applyMigrations', () => {
       expect(rows[0].checksum).toBe(createHash('sha256').update(sql).digest('hex'));
       expect(rows[0].finished_at).not.toBeNull();
     } finally {
-      await adminQuery(template, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await adminQuery(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     }
   });
 });
