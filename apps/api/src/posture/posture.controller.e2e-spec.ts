@@ -85,6 +85,9 @@ describe('posture API', () => {
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
     if (firstNull !== -1) expect(values.slice(firstNull).every((v) => v === null)).toBe(true);
     const desc = (await get(t, `/api/clusters/${weu}/posture?sort=coverage&order=desc`).expect(200)).body.items as NamespacePostureItem[];
+    // `sort=-field` (the form every list takes) is the same order; contradicting `order` is a 400.
+    expect((await get(t, `/api/clusters/${weu}/posture?sort=-coverage`).expect(200)).body.items).toEqual(desc);
+    expect((await get(t, `/api/clusters/${weu}/posture?sort=-coverage&order=asc`).expect(400)).body.message).toMatch(/descending but order=asc/);
     const mean = desc.filter((i) => i.pods > 0).map((i) => (i.ingress.podCoverage! + i.egress.podCoverage!) / 2);
     expect(mean).toEqual([...mean].sort((a, b) => b - a));
     expect(desc[0].ingress.podCoverage).toBe(1);
@@ -107,7 +110,7 @@ describe('posture API', () => {
   });
 
   it('pages with a cursor in the requested order', async () => {
-    for (const query of ['sort=name', 'sort=coverage&order=desc', 'sort=findings&order=desc&excluded=false']) {
+    for (const query of ['sort=name', 'sort=coverage&order=desc', 'sort=-findings&excluded=false', 'sort=-name']) {
       const all = (await get(t, `/api/clusters/${weu}/posture?${query}`).expect(200)).body.items.map((i: NamespacePostureItem) => i.name);
       const paged: string[] = [];
       let cursor: string | null = null;

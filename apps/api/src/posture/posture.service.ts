@@ -3,7 +3,7 @@
 // here, so a page about last March shows exactly what was computed last March.
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type {
-  ClusterPosture, ClusterRef, NamespaceDetail, NamespaceDirectionDetail, NamespacePostureItem, PolicyItem, PostureSummary,
+  ClusterPosture, ClusterRef, NamespaceDetail, NamespaceDirectionDetail, NamespacePostureItem, PolicyItem, PostureSort, PostureSummary,
   WorkloadPostureItem,
 } from '@kordon/contracts';
 import type { NamespacePosture as EngineNamespacePosture, WorkloadPosture, DirectionPosture } from '@kordon/policy-engine';
@@ -49,7 +49,7 @@ export function toNamespaceItem(r: Row, findings: number): NamespacePostureItem 
 }
 
 /** The sort value of a row; null (no pods) always sorts last. */
-function sortValue(item: NamespacePostureItem, sort: NonNullable<PostureQuery['sort']>): string | number | null {
+function sortValue(item: NamespacePostureItem, sort: PostureSort): string | number | null {
   switch (sort) {
     case 'name': return item.name;
     case 'pods': return item.pods;
@@ -146,8 +146,10 @@ export class PostureService {
 
   async cluster(clusterId: string, q: PostureQuery): Promise<ClusterPosture> {
     const { row, cluster } = await this.snapshotAt(clusterId, q.at);
-    const sort = q.sort ?? 'name';
-    const desc = q.order === 'desc';
+    const param = q.sort ?? 'name';
+    const sort = (param.startsWith('-') ? param.slice(1) : param) as PostureSort;
+    if (param.startsWith('-') && q.order === 'asc') throw new BadRequestException({ message: `sort=${param} is descending but order=asc: use one of them`, details: [{ field: 'order', message: 'contradicts sort' }] });
+    const desc = param.startsWith('-') || q.order === 'desc';
     const limit = q.limit ?? 200;
     const cursor = decodeCursor(q.cursor, 2);
     if (cursor && !((cursor[0] === null || typeof cursor[0] === 'string' || typeof cursor[0] === 'number') && typeof cursor[1] === 'string')) {

@@ -12,6 +12,7 @@ import { NAMESPACE_NAME } from '../query-input';
 
 
 export const POSTURE_SORTS: PostureSort[] = ['name', 'coverage', 'ingressCoverage', 'egressCoverage', 'pods', 'findings'];
+export const POSTURE_SORT_PARAMS = [...POSTURE_SORTS, ...POSTURE_SORTS.map((s) => `-${s}` as const)];
 export const DEFAULT_DENY_FILTERS: DefaultDenyFilter[] = ['ingress', 'egress', 'both', 'none', 'incomplete'];
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -22,10 +23,14 @@ export class AtQuery {
 }
 
 export class PostureQuery extends AtQuery {
-  @ApiPropertyOptional({ enum: POSTURE_SORTS, default: 'name', description: '`coverage` is the mean of ingress and egress pod coverage; namespaces without pods sort last' })
-  @IsOptional() @IsIn(POSTURE_SORTS) sort?: PostureSort;
+  @ApiPropertyOptional({
+    enum: POSTURE_SORT_PARAMS,
+    default: 'name',
+    description: 'Like every list: `field` ascending, `-field` descending. `coverage` is the mean of ingress and egress pod coverage; namespaces without pods sort last',
+  })
+  @IsOptional() @IsIn(POSTURE_SORT_PARAMS) sort?: PostureSort | `-${PostureSort}`;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc', deprecated: true, description: 'Older form of the direction; use `sort=-field`. Contradicting the sign of `sort` is a 400' })
   @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
 
   @ApiPropertyOptional({ type: Boolean, description: 'Only excluded (system) namespaces, or only the others' })
