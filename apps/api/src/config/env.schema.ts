@@ -78,6 +78,20 @@ export const envSchema = z.object({
     .max(4096, 'must be a whole number of megabytes 0-4096')
     .default(64),
   KORDON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  // Reachability reports computed at once per API process (cold: rebuild a snapshot, run the
+  // engine), and how many more may wait for a turn before the API answers 503.
+  KORDON_REACHABILITY_CONCURRENCY: z.coerce
+    .number({ message: 'must be a whole number 1-16' })
+    .int('must be a whole number 1-16')
+    .min(1, 'must be a whole number 1-16')
+    .max(16, 'must be a whole number 1-16')
+    .default(2),
+  KORDON_REACHABILITY_QUEUE: z.coerce
+    .number({ message: 'must be a whole number 0-1000' })
+    .int('must be a whole number 0-1000')
+    .min(0, 'must be a whole number 0-1000')
+    .max(1000, 'must be a whole number 0-1000')
+    .default(8),
   KORDON_SNAPSHOT_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
   KORDON_EXCLUDED_NAMESPACES: csv,
   KORDON_KUBECONFIG: z.string().optional(),

@@ -1,15 +1,23 @@
 // Reachability over HTTP: the namespace matrix, who can reach a workload, where it can go, at the
 // latest snapshot or the one in force at `?at=`.
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.guard';
 import { READ_DETAIL } from '../auth/roles';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
 import { AtQuery, ReachabilityMatrixDto, WorkloadParams, WorkloadQuery, WorkloadReachabilityDto } from './dto/reachability.dto';
 import { ReachabilityService } from './reachability.service';
+import { RetryAfterInterceptor } from './retry-after.interceptor';
+
+const BUSY = {
+  description: 'Too many reachability reports are being computed or waiting on this API process; retry after `Retry-After` seconds',
+  headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+};
 
 @ApiTags('reachability')
 @ApiBearerAuth()
+@ApiServiceUnavailableResponse(BUSY)
+@UseInterceptors(RetryAfterInterceptor)
 @Controller('clusters/:id/reachability')
 export class ReachabilityController {
   constructor(private readonly reachability: ReachabilityService) {}

@@ -1,16 +1,20 @@
 // Owns answering reachability questions at a snapshot: pick the snapshot in force, rebuild its
 // state, run the engine once, and keep the analysed report for the next question. Snapshots never
 // change, so a report cached by snapshot id is never stale; a small LRU bounds the memory (a
-// 20,000-pod report is large).
+// 20,000-pod report is large). Cold work (a report, a namespace matrix) goes through a
+// ComputeLimiter: KORDON_REACHABILITY_CONCURRENCY at once, KORDON_REACHABILITY_QUEUE waiting,
+// identical work shared, and a 503 with Retry-After beyond that. Answers from a cached report are
+// never refused.
 import { Inject, Injectable } from '@nestjs/common';
-import { analyzeReachability, type ReachabilityReport } from '@kordon/policy-engine';
+import { analyzeReachability, type NamespaceMatrix, type ReachabilityReport } from '@kordon/policy-engine';
 import type { ReachabilityMatrix, ReachabilitySnapshotRef, WorkloadReachability } from '@kordon/contracts';
 import { ClustersService } from '../clusters/clusters.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { SnapshotStateLoader } from '../snapshots/snapshot-state';
 import { SnapshotsRepository } from '../snapshots/snapshots.repository';
-import { ReachabilityErrorCode, ReachabilityException } from './reachability.exception';
+import { ComputeLimiter, ComputeQueueFullError } from './compute-limiter';
+import { ReachabilityBusyException, ReachabilityErrorCode, ReachabilityException } from './reachability.exception';
 import { parseInstant } from '../common/instant';
 
 export const REPORT_CACHE_SIZE = 4;
@@ -47,25 +51,36 @@ export class LruCache<V> {
 interface Analysed {
   snapshot: ReachabilitySnapshotRef;
   report: ReachabilityReport;
+  /** The namespace matrix once computed (the engine memoizes it too; this says whether it has). */
+  matrix?: NamespaceMatrix;
 }
 
 @Injectable()
 export class ReachabilityService {
-  /** Promises, so concurrent first requests for one snapshot analyse it once. */
-  readonly cache = new LruCache<Promise<Analysed>>(REPORT_CACHE_SIZE);
+  /** Finished reports only; work in progress is shared through the limiter. */
+  readonly cache = new LruCache<Analysed>(REPORT_CACHE_SIZE);
+  /** Caps and merges the cold computations of this process. */
+  readonly limiter: ComputeLimiter;
   /** How many times a report was computed (tests assert the cache works). */
   analyses = 0;
+  /** How many times a namespace matrix was computed. */
+  matrices = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clusters: ClustersService,
     private readonly snapshots: SnapshotsRepository,
     private readonly states: SnapshotStateLoader,
-  ) {}
+  ) {
+    this.limiter = new ComputeLimiter(config.KORDON_REACHABILITY_CONCURRENCY, config.KORDON_REACHABILITY_QUEUE);
+  }
 
   async matrix(clusterId: string, at?: string): Promise<ReachabilityMatrix> {
-    const { snapshot, report } = await this.at(clusterId, at);
-    const m = report.namespaceMatrix();
+    const analysed = await this.at(clusterId, at, { matrix: true });
+    // Computed with the report when this request started it; else (the report came from a
+    // workload question) it is cold work of its own.
+    const m = analysed.matrix ?? (await this.limited(`matrix:${analysed.snapshot.id}`, async () => this.matrixOf(analysed)));
+    const { snapshot, report } = analysed;
     return { snapshot, namespaces: m.namespaces, excluded: m.excluded, cells: m.cells, notEvaluated: report.notEvaluated };
   }
 
@@ -102,7 +117,7 @@ export class ReachabilityService {
   }
 
   /** The analysed report of the snapshot in force at `at` (the latest without it). */
-  private async at(clusterId: string, at?: string): Promise<Analysed> {
+  private async at(clusterId: string, at: string | undefined, opts: { matrix?: boolean } = {}): Promise<Analysed> {
     await this.clusters.require(clusterId);
     const when = parseInstant(at, 'at');
     const snap = await this.snapshots.inForceAt(clusterId, when);
@@ -112,15 +127,35 @@ export class ReachabilityService {
         when ? `cluster ${clusterId} has no succeeded snapshot taken at or before ${when.toISOString()}` : `cluster ${clusterId} has no succeeded snapshot yet`,
       );
     }
-    let entry = this.cache.get(snap.id);
-    if (!entry) {
-      const ref: ReachabilitySnapshotRef = { id: snap.id, clusterId: snap.clusterId, takenAt: snap.startedAt.toISOString() };
-      entry = this.analyse(ref);
-      this.cache.set(snap.id, entry);
-      // A failed load must not stay cached.
-      entry.catch(() => this.cache.delete(snap.id));
+    const cached = this.cache.get(snap.id);
+    if (cached) return cached;
+    const ref: ReachabilitySnapshotRef = { id: snap.id, clusterId: snap.clusterId, takenAt: snap.startedAt.toISOString() };
+    return this.limited(`report:${snap.id}`, async () => {
+      const analysed = await this.analyse(ref);
+      // The request that starts the work says what it needs; a matrix request joining a report
+      // started by a workload question computes the matrix as a second step.
+      if (opts.matrix) this.matrixOf(analysed);
+      this.cache.set(snap.id, analysed);
+      return analysed;
+    });
+  }
+
+  private matrixOf(analysed: Analysed): NamespaceMatrix {
+    if (!analysed.matrix) {
+      this.matrices++;
+      analysed.matrix = analysed.report.namespaceMatrix();
     }
-    return entry;
+    return analysed.matrix;
+  }
+
+  /** Runs cold work under the cap; a full queue is a 503 the caller may retry. */
+  private async limited<T>(key: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.limiter.run(key, work);
+    } catch (err) {
+      if (err instanceof ComputeQueueFullError) throw new ReachabilityBusyException(err.retryAfterSeconds, err.message);
+      throw err;
+    }
   }
 
   private async analyse(snapshot: ReachabilitySnapshotRef): Promise<Analysed> {
