@@ -11,6 +11,7 @@ import { AppModule, type AppOverrides } from './app.module';
 import type { AppConfig } from './config/env.schema';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { RejectNulPipe } from './common/reject-nul.pipe';
+import { ReadCacheMiddleware } from './read-cache/read-cache.middleware';
 
 function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
   return errors.flatMap((e) => {
@@ -23,6 +24,8 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, overrides), { bufferLogs: true, bodyParser: true });
   app.useLogger(app.get(Logger));
+  // First of all middleware: cached reads are answered here (see read-cache.middleware.ts).
+  app.use(app.get(ReadCacheMiddleware).handle);
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   app.useBodyParser('json', { limit: '1mb' });

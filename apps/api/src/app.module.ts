@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AuthedRequest } from './auth/principal';
 import { AuthModule } from './auth/auth.module';
 import { ClustersModule } from './clusters/clusters.module';
@@ -21,6 +20,7 @@ import { AZURE_ACCESS, defaultAzureAccess, type AzureAccess } from './snapshots/
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { TokensModule } from './tokens/tokens.module';
 import { ReadCacheModule } from './read-cache/read-cache.module';
+import { assignRequestId } from './common/request-id';
 
 /** Paths that may carry secrets anywhere in a logged object. */
 export const REDACT_PATHS = [
@@ -54,12 +54,7 @@ export class AppModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-            genReqId: (req: IncomingMessage, res: ServerResponse) => {
-              const incoming = req.headers['x-request-id'];
-              const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
+            genReqId: assignRequestId,
             autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
             // Who made the request (set by the AuthGuard), on the completion line.
             customProps: (req: IncomingMessage) => {

@@ -47,6 +47,10 @@ describe('read cache', () => {
     expect(cache.fastHits).toBe(fast + 1);
     expect(third.headers['x-request-id']).toBe('cached-read-1');
     expect(third.text).toBe(first.text);
+    // Same entity tag as the first answer; a conditional GET for it is a 304 without a body.
+    expect(third.headers.etag).toBe(first.headers.etag);
+    const notModified = await get(`/api/clusters/${id}/posture`).set('If-None-Match', first.headers.etag).expect(304);
+    expect(notModified.text).toBe('');
     // A different URL is a different answer.
     const other = await get(`/api/clusters/${id}/posture?at=${ago(2).toISOString()}`).expect(200);
     expect(other.headers['cache-status']).toBe('kordon; fwd=miss; stored');

@@ -12,7 +12,7 @@ import { defer, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthedRequest } from '../auth/principal';
 import { runWithCacheHints, type CacheHints } from './cache-hints';
 import { ChangeVersions, versionsForRequest } from './change-versions.service';
-import { cacheKey, ReadCache, type CachedAnswer } from './read-cache.service';
+import { answerOf, cacheKey, ReadCache, type CachedAnswer } from './read-cache.service';
 
 const NOT_RUN = Symbol('not run');
 
@@ -59,7 +59,7 @@ export class ReadCacheInterceptor implements NestInterceptor {
         res.statusCode === 200 &&
         (hints.until === null || hints.until > Date.now());
       if (!cacheable) return null;
-      const stored: CachedAnswer = { version, body: JSON.stringify(value), until: hints.until };
+      const stored = answerOf(version, value, hints.until);
       this.cache.set(key, stored);
       return stored;
     });
@@ -70,10 +70,12 @@ export class ReadCacheInterceptor implements NestInterceptor {
   }
 }
 
-export function send(res: Response, answer: CachedAnswer, status: string): string {
+/** Headers of a cached answer; the body goes back to Nest as a string (Express sends it). */
+function send(res: Response, answer: CachedAnswer, status: string): string {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('ETag', answer.etag);
   res.setHeader('Cache-Status', `kordon; ${status}`);
-  return answer.body;
+  return answer.body.toString('utf8');
 }
 
 /** Caches this GET handler's answers (see ReadCacheInterceptor for when they are served). */

@@ -1,5 +1,5 @@
 // The response cache for hot reads and the change counters that keep it exact.
-import { Global, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ChangeVersionRepository } from './change-version.repository';
 import { ChangeVersions } from './change-versions.service';
 import { ReadCacheInterceptor } from './read-cache.interceptor';
@@ -9,10 +9,6 @@ import { ReadCache } from './read-cache.service';
 @Global()
 @Module({
   providers: [ChangeVersionRepository, ChangeVersions, ReadCache, ReadCacheInterceptor, ReadCacheMiddleware],
-  exports: [ChangeVersions, ReadCache, ReadCacheInterceptor],
+  exports: [ChangeVersions, ReadCache, ReadCacheInterceptor, ReadCacheMiddleware],
 })
-export class ReadCacheModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ReadCacheMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.GET });
-  }
-}
+export class ReadCacheModule {}

@@ -1,6 +1,7 @@
 // Serialized answers of cached reads, in memory, bounded by size (least recently used go first).
 // Each entry remembers the change counter it was computed under; an entry whose counter is not
 // the current one is never served.
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { APP_CONFIG } from '../config/config.module';
@@ -8,7 +9,10 @@ import type { AppConfig } from '../config/env.schema';
 
 export interface CachedAnswer {
   version: string;
-  body: string;
+  /** The JSON answer, encoded once. */
+  body: Buffer;
+  /** Its entity tag, computed once (the weak form Express gives answers by default). */
+  etag: string;
   /** Epoch ms after which the answer is no longer exact (null: only data changes end it). */
   until: number | null;
 }
@@ -33,7 +37,7 @@ export class ReadCache {
           maxSize: bytes,
           // One entry may take at most an eighth of the cache, so one huge answer cannot flush it.
           maxEntrySize: Math.max(1, Math.floor(bytes / 8)),
-          sizeCalculation: (v, k) => v.body.length + k.length + 64,
+          sizeCalculation: (v, k) => v.body.length + k.length + 128,
           // Replacing a key's answer keeps its URL counted; evicting or deleting it does not.
           dispose: (_v, key, reason) => {
             if (reason !== 'set') this.forget(urlOf(key));
@@ -100,4 +104,12 @@ export function cacheKey(role: string, url: string): string {
 
 function urlOf(key: string): string {
   return key.slice(key.indexOf('\u0000') + 1);
+}
+
+/** A cacheable answer from a handler's value: JSON once, with its entity tag. */
+export function answerOf(version: string, value: unknown, until: number | null): CachedAnswer {
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  // Same format as the `etag` package Express uses: W/"<length hex>-<sha1 base64, 27 chars>".
+  const etag = `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64').slice(0, 27)}"`;
+  return { version, body, etag, until };
 }
