@@ -220,16 +220,17 @@ export async function runApiBench(): Promise<void> {
     api = await startApi(env);
     const cached = await round('as shipped: response cache on (answers served until a commit changes them)', api, headers, ready);
     // The same with commits landing: a real fleet of 50 clusters snapshotted hourly commits about
-    // every 72 s; here one commit a second throws every cached answer away, 60× more often.
+    // every 72 s; here one of the measured clusters commits every second (70× as often), which
+    // turns over the fleet-wide answers (cluster list) and that cluster's own each time.
     const churn = setInterval(() => void pg.query(`UPDATE cluster SET team = team WHERE id = $1`, [fleet.clusterIds[0]]).catch(() => undefined), CHURN_EVERY_MS);
     let churned: Map<string, Figures>;
     try {
-      churned = await round(`cache on, a commit every ${CHURN_EVERY_MS / 1000} s invalidating every answer`, api, headers, ready);
+      churned = await round(`cache on, one cluster committing every ${CHURN_EVERY_MS / 1000} s`, api, headers, ready);
     } finally {
       clearInterval(churn);
     }
 
-    console.log(`\nsummary (p95; target ≤ ${TARGET_P95_MS} ms; columns: ${noIndex ? 'cache off without indexes → ' : ''}cache off → cache on → cache on with a commit every ${CHURN_EVERY_MS / 1000} s):`);
+    console.log(`\nsummary (p95; target ≤ ${TARGET_P95_MS} ms; columns: ${noIndex ? 'cache off without indexes → ' : ''}cache off → cache on → cache on, a commit every ${CHURN_EVERY_MS / 1000} s):`);
     for (const e of ready) {
       const a = cached.get(e.name)!;
       const c = churned.get(e.name)!;

@@ -6,7 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@prisma/client';
 import { LRUCache } from 'lru-cache';
-import { ChangeVersions, versionsForRequest } from '../read-cache/change-versions.service';
+import { AUTH_SCOPE, ChangeVersions, versionForRequest } from '../read-cache/change-versions.service';
 import { ReadCache } from '../read-cache/read-cache.service';
 import { TokenLookupRepository } from './token-lookup.repository';
 
@@ -36,7 +36,7 @@ export class TokenCache {
     if (!this.readCache.enabled) return this.lookup.findByHash(tokenHash);
     let version: string;
     try {
-      version = (await versionsForRequest(req, this.versions)).auth;
+      version = await versionForRequest(req, this.versions, AUTH_SCOPE);
     } catch {
       return this.lookup.findByHash(tokenHash);
     }

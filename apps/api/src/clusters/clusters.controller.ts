@@ -37,7 +37,7 @@ export class ClustersController {
   }
 
   @Get(':id')
-  @CachedRead()
+  @CachedRead({ per: 'cluster' })
   @Roles(...READ_AGGREGATES)
   get(@Param() p: IdParam): Promise<ClusterSummary> {
     return this.clusters.get(p.id);

@@ -19,7 +19,7 @@ export class HistoryController {
   constructor(private readonly history: HistoryService) {}
 
   @Get('clusters/:id/history')
-  @CachedRead()
+  @CachedRead({ per: 'cluster' })
   @Roles(...READ_AGGREGATES)
   @ApiOperation({
     summary: 'Coverage and default-deny of a cluster over time',
@@ -34,7 +34,7 @@ export class HistoryController {
   }
 
   @Get('clusters/:id/namespaces/:namespace/history')
-  @CachedRead()
+  @CachedRead({ per: 'cluster' })
   @Roles(...READ_AGGREGATES)
   @ApiOperation({
     summary: 'Coverage and default-deny of one namespace over time',

@@ -14,7 +14,7 @@ export class PostureController {
   constructor(private readonly posture: PostureService) {}
 
   @Get('posture')
-  @CachedRead()
+  @CachedRead({ per: 'cluster' })
   @Roles(...READ_AGGREGATES)
   @ApiOperation({
     summary: 'Posture of a cluster at its latest snapshot, or at the snapshot in force at `at`',
@@ -29,7 +29,7 @@ export class PostureController {
   }
 
   @Get('namespaces/:namespace')
-  @CachedRead()
+  @CachedRead({ per: 'cluster' })
   @Roles(...READ_DETAIL)
   @ApiOperation({
     summary: 'One namespace at the latest snapshot or at `at`: labels, workloads, policies (raw), findings, baseline',

@@ -1,20 +1,18 @@
-// Reads the change counters that database triggers bump at every commit touching clusters and
-// snapshots (`fleet`) or API tokens (`auth`); see the change_version migration.
+// Reads the change counters that database triggers bump at every commit: `fleet` (any cluster or
+// snapshot), `cluster:<id>` (that cluster's row or snapshots) and `auth` (API tokens); see the
+// change_version migrations. A scope without a row has never changed: 0.
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma/prisma.service';
-
-export interface ChangeVersionsRow {
-  fleet: string;
-  auth: string;
-}
 
 @Injectable()
 export class ChangeVersionRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async read(): Promise<ChangeVersionsRow> {
-    const rows = await this.prisma.$queryRaw<{ scope: string; version: bigint }[]>`SELECT scope, version FROM change_version`;
-    const by = new Map(rows.map((r) => [r.scope, String(r.version)]));
-    return { fleet: by.get('fleet') ?? '0', auth: by.get('auth') ?? '0' };
+  async read(scopes: string[]): Promise<Map<string, string>> {
+    const rows = await this.prisma.$queryRaw<{ scope: string; version: bigint }[]>`
+      SELECT scope, version FROM change_version WHERE scope = ANY(${scopes}::text[])`;
+    const out = new Map(scopes.map((s) => [s, '0']));
+    for (const r of rows) out.set(r.scope, String(r.version));
+    return out;
   }
 }

@@ -140,18 +140,39 @@ describe('read cache', () => {
   });
 
   it('counts commits, not heartbeats: progress and last-use updates leave cached answers in place', async () => {
-    const version = async () => Object.fromEntries((await t.sql<{ scope: string; version: string }>(`SELECT scope, version::text FROM change_version`)).map((r) => [r.scope, Number(r.version)]));
+    const version = async () => {
+      const rows = await t.sql<{ scope: string; version: string }>(`SELECT scope, version::text FROM change_version WHERE scope IN ('fleet', 'auth', $1)`, [`cluster:${id}`]);
+      const by = Object.fromEntries(rows.map((r) => [r.scope, Number(r.version)]));
+      return { fleet: by.fleet ?? 0, auth: by.auth ?? 0, cluster: by[`cluster:${id}`] ?? 0 };
+    };
     const [snap] = await t.sql<{ id: string }>(`SELECT id FROM snapshot WHERE cluster_id = $1 ORDER BY started_at DESC LIMIT 1`, [id]);
     const v0 = await version();
     await t.sql(`UPDATE snapshot SET heartbeat_at = now(), progress = '{"phase":"x"}' WHERE id = $1`, [snap.id]);
     await t.sql(`UPDATE api_token SET last_used_at = now()`);
     expect(await version()).toEqual(v0);
-    // Several rows in one transaction: one bump of the scope they touch.
+    // Several rows in one transaction: one bump of each scope they touch.
     await t.sql(`UPDATE snapshot SET failure_reason = 'x' WHERE cluster_id = $1`, [id]);
     await t.sql(`UPDATE snapshot SET failure_reason = NULL WHERE cluster_id = $1`, [id]);
-    expect(await version()).toEqual({ fleet: v0.fleet + 2, auth: v0.auth });
+    expect(await version()).toEqual({ fleet: v0.fleet + 2, auth: v0.auth, cluster: v0.cluster + 2 });
     await t.sql(`UPDATE cluster SET team = team WHERE id = $1`, [id]);
-    expect((await version()).fleet).toBe(v0.fleet + 3);
+    expect(await version()).toMatchObject({ fleet: v0.fleet + 3, cluster: v0.cluster + 3 });
+  });
+
+  it("keeps a cluster's answers when only another cluster changes, but not the fleet's", async () => {
+    const other = await smallCluster(t, 'neighbour', [{ at: ago(1), denyA: true }]);
+    const mine = `/api/clusters/${id}/posture`;
+    const fleet = `/api/clusters`;
+    for (const url of [mine, fleet]) await get(url).expect(200);
+    expect((await get(mine).expect(200)).headers['cache-status']).toBe('kordon; hit');
+    expect((await get(fleet).expect(200)).headers['cache-status']).toBe('kordon; hit');
+    // A new snapshot of the neighbour commits.
+    const outcome = await t.app.get(SnapshotsService).run(other, { trigger: 'seed', at: ago(0.25), collect: async () => collectFromManifestText(smallClusterFiles(false)) });
+    expect(outcome.status).toBe('succeeded');
+    expect((await get(mine).expect(200)).headers['cache-status']).toBe('kordon; hit');
+    const list = await get(fleet).expect(200);
+    expect(list.headers['cache-status']).toBe('kordon; fwd=miss; stored');
+    expect(list.body.items.find((c: { id: string }) => c.id === other).lastSnapshot.startedAt).toBe(ago(0.25).toISOString());
+    await t.sql(`DELETE FROM cluster WHERE id = $1`, [other]);
   });
 
   it('answers concurrent misses of one URL with one computation', async () => {

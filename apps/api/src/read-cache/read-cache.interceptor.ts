@@ -6,34 +6,39 @@
 // Handlers whose answers also move with the clock say so through cache-hints.ts.
 // The response carries `Cache-Status` (RFC 9211): `kordon; hit`, or `kordon; fwd=miss` with
 // `stored` when the answer was kept.
-import { Injectable, StreamableFile, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { applyDecorators, Injectable, SetMetadata, StreamableFile, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthedRequest } from '../auth/principal';
 import { runWithCacheHints, type CacheHints } from './cache-hints';
-import { ChangeVersions, versionsForRequest } from './change-versions.service';
+import { ChangeVersions, clusterScope, FLEET_SCOPE, versionForRequest } from './change-versions.service';
 import { answerOf, cacheKey, ReadCache, type CachedAnswer } from './read-cache.service';
 
 const NOT_RUN = Symbol('not run');
+const CACHE_SCOPE_KEY = 'kordon:cachedReadScope';
 
 type Request = IncomingMessage & AuthedRequest & { originalUrl?: string };
 type Response = ServerResponse;
 
 @Injectable()
 export class ReadCacheInterceptor implements NestInterceptor {
-  constructor(private readonly cache: ReadCache, private readonly versions: ChangeVersions) {}
+  constructor(private readonly cache: ReadCache, private readonly versions: ChangeVersions, private readonly reflector: Reflector) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.cache.enabled || ctx.getType() !== 'http') return next.handle();
     const req = ctx.switchToHttp().getRequest<Request>();
     if (req.method !== 'GET') return next.handle();
-    return defer(() => this.answer(req, ctx.switchToHttp().getResponse<Response>(), next));
+    const per = this.reflector.get<CachedReadOptions['per'] | undefined>(CACHE_SCOPE_KEY, ctx.getHandler()) ?? 'fleet';
+    const id = req.params?.id;
+    const scope = per === 'cluster' && id ? clusterScope(id) : FLEET_SCOPE;
+    return defer(() => this.answer(req, ctx.switchToHttp().getResponse<Response>(), next, scope));
   }
 
-  private async answer(req: Request, res: Response, next: CallHandler): Promise<unknown> {
+  private async answer(req: Request, res: Response, next: CallHandler, scope: string): Promise<unknown> {
     let version: string;
     try {
-      version = (await versionsForRequest(req, this.versions)).fleet;
+      version = await versionForRequest(req, this.versions, scope);
     } catch {
       // Cannot tell whether a cached answer is current: answer from the database (or fail there).
       return lastValueFrom(next.handle(), { defaultValue: undefined });
@@ -59,7 +64,7 @@ export class ReadCacheInterceptor implements NestInterceptor {
         res.statusCode === 200 &&
         (hints.until === null || hints.until > Date.now());
       if (!cacheable) return null;
-      const stored = answerOf(version, value, hints.until);
+      const stored = answerOf(scope, version, value, hints.until);
       this.cache.set(key, stored);
       return stored;
     });
@@ -78,5 +83,19 @@ function send(res: Response, answer: CachedAnswer, status: string): string {
   return answer.body.toString('utf8');
 }
 
-/** Caches this GET handler's answers (see ReadCacheInterceptor for when they are served). */
-export const CachedRead = (): MethodDecorator & ClassDecorator => UseInterceptors(ReadCacheInterceptor);
+/**
+ * Caches this GET handler's answers (see ReadCacheInterceptor for when they are served). Only for
+ * handlers whose answer depends on the URL, the caller's role and data in clusters/snapshots (and
+ * the clock, declared through cache-hints.ts): never on who the caller is beyond the role.
+ */
+export const CachedRead = (options: CachedReadOptions = {}): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(CACHE_SCOPE_KEY, options.per ?? 'fleet'), UseInterceptors(ReadCacheInterceptor));
+
+export interface CachedReadOptions {
+  /**
+   * What a commit must touch to change the answer: `cluster` (only the cluster of the route's
+   * `:id` parameter: its row or its snapshots) or `fleet` (any cluster; the default).
+   */
+  per?: 'cluster' | 'fleet';
+}
+

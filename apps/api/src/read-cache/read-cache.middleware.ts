@@ -13,7 +13,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { Authenticator } from '../auth/authenticator';
 import type { AuthedRequest } from '../auth/principal';
 import { assignRequestId } from '../common/request-id';
-import { ChangeVersions, versionsForRequest } from './change-versions.service';
+import { AUTH_SCOPE, ChangeVersions, versionsForRequest } from './change-versions.service';
 import { cacheKey, ReadCache, type CachedAnswer } from './read-cache.service';
 
 type Request = IncomingMessage & AuthedRequest & { originalUrl?: string };
@@ -25,19 +25,23 @@ export class ReadCacheMiddleware {
   /** Express-style middleware. */
   readonly handle = (req: Request, res: ServerResponse, next: (err?: unknown) => void): void => {
     const url = req.originalUrl ?? req.url ?? '';
-    if (!this.cache.enabled || req.method !== 'GET' || !this.cache.mayHave(url)) return next();
+    const scope = this.cache.enabled && req.method === 'GET' ? this.cache.scopeOf(url) : undefined;
+    if (!scope) return next();
     const started = Date.now();
-    this.find(req, url).then(
+    this.find(req, url, scope).then(
       (hit) => (hit ? this.send(req, res, hit, started) : next()),
       () => next(),
     );
   };
 
-  private async find(req: Request, url: string): Promise<CachedAnswer | undefined> {
+  private async find(req: Request, url: string, scope: string): Promise<CachedAnswer | undefined> {
+    // Both counters in one read: the token's (`auth`, used by the Authenticator) and the answer's.
+    const versions = versionsForRequest(req, this.versions, [AUTH_SCOPE, scope]);
+    versions.catch(() => undefined);
     const principal = await this.authenticator.authenticate(req).catch(() => null);
     if (!principal) return undefined;
-    const { fleet } = await versionsForRequest(req, this.versions);
-    const hit = this.cache.get(cacheKey(principal.role, url), fleet, Date.now());
+    const version = (await versions).get(scope)!;
+    const hit = this.cache.get(cacheKey(principal.role, url), version, Date.now());
     if (hit) req.principal = principal;
     return hit;
   }

@@ -8,6 +8,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 
 export interface CachedAnswer {
+  /** The change counter the answer depends on (`fleet` or `cluster:<id>`) and its value then. */
+  scope: string;
   version: string;
   /** The JSON answer, encoded once. */
   body: Buffer;
@@ -22,8 +24,8 @@ export class ReadCache {
   readonly enabled: boolean;
   private readonly entries: LRUCache<string, CachedAnswer> | null;
   private readonly pending = new Map<string, Promise<CachedAnswer | null>>();
-  /** How many entries each URL has (any role): the fast path skips URLs with none. */
-  private readonly urls = new Map<string, number>();
+  /** How many entries each URL has (any role) and their scope: the fast path skips URLs with none. */
+  private readonly urls = new Map<string, { count: number; scope: string }>();
   hits = 0;
   /** Hits answered by ReadCacheMiddleware, before Nest's pipeline. */
   fastHits = 0;
@@ -46,9 +48,9 @@ export class ReadCache {
       : null;
   }
 
-  /** Whether any caller's answer for this URL is held (cheap; no authentication needed). */
-  mayHave(url: string): boolean {
-    return this.urls.has(url);
+  /** The scope of the answers held for this URL (any caller's), if any: cheap, no authentication. */
+  scopeOf(url: string): string | undefined {
+    return this.urls.get(url)?.scope;
   }
 
   get(key: string, version: string, now: number): CachedAnswer | undefined {
@@ -65,13 +67,14 @@ export class ReadCache {
     // A refused entry (over maxEntrySize) is not held: count only what is.
     if (isNew && this.entries.has(key)) {
       const url = urlOf(key);
-      this.urls.set(url, (this.urls.get(url) ?? 0) + 1);
+      const held = this.urls.get(url);
+      this.urls.set(url, { count: (held?.count ?? 0) + 1, scope: answer.scope });
     }
   }
 
   private forget(url: string): void {
-    const n = (this.urls.get(url) ?? 1) - 1;
-    if (n > 0) this.urls.set(url, n);
+    const held = this.urls.get(url);
+    if (held && held.count > 1) held.count -= 1;
     else this.urls.delete(url);
   }
 
@@ -107,9 +110,9 @@ function urlOf(key: string): string {
 }
 
 /** A cacheable answer from a handler's value: JSON once, with its entity tag. */
-export function answerOf(version: string, value: unknown, until: number | null): CachedAnswer {
+export function answerOf(scope: string, version: string, value: unknown, until: number | null): CachedAnswer {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
   // Same format as the `etag` package Express uses: W/"<length hex>-<sha1 base64, 27 chars>".
   const etag = `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64').slice(0, 27)}"`;
-  return { version, body, etag, until };
+  return { scope, version, body, etag, until };
 }
