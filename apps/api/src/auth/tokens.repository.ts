@@ -16,12 +16,6 @@ export class TokensRepository {
 
   constructor(private readonly prisma: PrismaService, private readonly audits: AuditService) {}
 
-  findActiveByHash(tokenHash: string, now: Date) {
-    return this.prisma.apiToken.findFirst({
-      where: { tokenHash, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      select: { id: true, name: true, role: true },
-    });
-  }
 
   /**
    * Makes `tokenHash` the one active token called `name`: earlier ones with that name (a

@@ -226,20 +226,6 @@ export class SnapshotsRepository {
     return this.prisma.snapshot.findUnique({ where: { id } });
   }
 
-  listByCluster(clusterId: string, take: number, cursor?: { startedAt: Date; id: string }) {
-    return this.prisma.snapshot.findMany({
-      where: {
-        clusterId,
-        ...(cursor
-          ? { OR: [{ startedAt: { lt: cursor.startedAt } }, { startedAt: cursor.startedAt, id: { lt: cursor.id } }] }
-          : {}),
-      },
-      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-      take,
-      select: { id: true, status: true, trigger: true, startedAt: true, finishedAt: true, failureReason: true },
-    });
-  }
-
   /**
    * The latest snapshot of each cluster (any status), for "last snapshot status". One index probe
    * per cluster (LATERAL … LIMIT 1): DISTINCT ON read and sorted every snapshot of every cluster.
@@ -321,22 +307,6 @@ export class SnapshotsRepository {
   labelSets(hashes: string[]) {
     if (hashes.length === 0) return Promise.resolve([]);
     return this.prisma.labelSet.findMany({ where: { hash: { in: [...new Set(hashes)] } } });
-  }
-
-  /** Succeeded snapshots of a cluster started within [from, to], oldest first, keyset-paged. */
-  listSucceededBetween(clusterId: string, from: Date, to: Date, take: number, after?: { startedAt: Date; id: string }) {
-    return this.prisma.snapshot.findMany({
-      where: {
-        clusterId,
-        status: 'succeeded',
-        AND: [
-          { startedAt: { gte: from, lte: to } },
-          ...(after ? [{ OR: [{ startedAt: { gt: after.startedAt } }, { startedAt: after.startedAt, id: { gt: after.id } }] }] : []),
-        ],
-      },
-      orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
-      take,
-    });
   }
 
   /**
