@@ -16,7 +16,6 @@ export class TokensRepository {
 
   constructor(private readonly prisma: PrismaService, private readonly audits: AuditService) {}
 
-
   /**
    * Makes `tokenHash` the one active token called `name`: earlier ones with that name (a
    * rotated KORDON_ADMIN_TOKEN) are revoked. Safe when replicas start together.
