@@ -94,6 +94,20 @@ describe('read cache', () => {
     }
   });
 
+  it('watches the same counter whatever the letter case of the cluster id, so a purge is seen', async () => {
+    const doomed = await smallCluster(t, 'doomed', [{ at: ago(1), denyA: true }]);
+    const urls = [`/api/clusters/${doomed.toUpperCase()}/posture`, `/api/clusters/${doomed.toUpperCase()}`, `/api/clusters/${doomed}/posture`];
+    for (const url of urls) {
+      await get(url).expect(200);
+      expect((await get(url).expect(200)).headers['cache-status']).toBe('kordon; hit');
+    }
+    await request(t.app.getHttpServer()).delete(`/api/clusters/${doomed}?purge=true`).set(ADMIN_AUTH).expect(204);
+    for (const url of urls) {
+      const res = await get(url).expect(404);
+      expect(res.headers['cache-status']).toBeUndefined();
+    }
+  });
+
   it('does not cache an answer that moves with the clock (a history range ending now)', async () => {
     const url = `/api/clusters/${id}/namespaces/a/history?bucket=day`;
     for (let i = 0; i < 2; i++) {

@@ -30,7 +30,9 @@ export class ReadCacheInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<Request>();
     if (req.method !== 'GET') return next.handle();
     const per = this.reflector.get<CachedReadOptions['per'] | undefined>(CACHE_SCOPE_KEY, ctx.getHandler()) ?? 'fleet';
-    const id = req.params?.id;
+    // PostgreSQL finds a uuid in any letter case but the triggers name the scope in lower case:
+    // `/clusters/<ID IN CAPITALS>` must watch the same counter as the lower-case URL.
+    const id = req.params?.id?.toLowerCase();
     const scope = per === 'cluster' && id ? clusterScope(id) : FLEET_SCOPE;
     return defer(() => this.answer(req, ctx.switchToHttp().getResponse<Response>(), next, scope));
   }

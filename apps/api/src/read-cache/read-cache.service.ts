@@ -64,11 +64,15 @@ export class ReadCache {
     if (!this.entries) return;
     const isNew = !this.entries.has(key);
     this.entries.set(key, answer);
-    // A refused entry (over maxEntrySize) is not held: count only what is.
-    if (isNew && this.entries.has(key)) {
+    // A refused entry (over maxEntrySize) is not held: count only what is. Refusing a new answer
+    // for a held key drops the old one too (lru-cache disposes it as a 'set'): forget it.
+    const held = this.entries.has(key);
+    if (isNew && held) {
       const url = urlOf(key);
-      const held = this.urls.get(url);
-      this.urls.set(url, { count: (held?.count ?? 0) + 1, scope: answer.scope });
+      const prior = this.urls.get(url);
+      this.urls.set(url, { count: (prior?.count ?? 0) + 1, scope: answer.scope });
+    } else if (!isNew && !held) {
+      this.forget(urlOf(key));
     }
   }
 
