@@ -60,7 +60,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
  * Runs one teardown step, saying on stderr which one is slow; gives up on it after a while (and
  * says so) rather than hanging the file: a database left behind is swept by the global teardown.
  */
-async function timed(step: string, fn: () => Promise<unknown>, giveUpMs = 45_000): Promise<void> {
+async function timed(step: string, fn: () => Promise<unknown>, giveUpMs = 35_000): Promise<void> {
   const started = Date.now();
   const warn = setInterval(() => process.stderr.write(`[test-app] ${step} still running after ${Math.round((Date.now() - started) / 1000)} s\n`), 10_000);
   warn.unref();

@@ -13,6 +13,7 @@ import { FakeArmServer } from '@kordon/collectors/testing';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { issueToken, type IssuedToken } from '../../test/tokens';
 import { ClustersService } from '../clusters/clusters.service';
+import { RegistrationService } from '../clusters/registration.service';
 import { runWithRequestContext } from '../common/request-context';
 import { SNAPSHOT_QUEUE } from '../snapshots/snapshot.queue';
 import { AuditUnavailableException } from './audit.exception';
@@ -140,6 +141,14 @@ describe('audit log: every write commits with its audit entry, or not at all', (
   it('registers none of the discovered clusters when the discovery cannot be audited', async () => {
     const res = await withAuditRefused(() => http().post('/api/clusters/discover').set(admin.auth).send({ subscriptionIds: [SUB], tags: {} }));
     expectRefused(res);
+    expect(await t.sql(`SELECT id FROM cluster WHERE name = 'aks-found'`)).toEqual([]);
+  });
+
+  it('reports, rather than throws, when discovery on the timer or at start cannot be audited', async () => {
+    const report = { registered: [] as string[], skipped: [] as string[], problems: [] as string[] };
+    await withAuditRefused(() => t.app.get(RegistrationService).discoverAks([SUB], report, { tags: {} }));
+    expect(report.registered).toEqual([]);
+    expect(report.problems.join('\n')).toMatch(/nothing was registered/);
     expect(await t.sql(`SELECT id FROM cluster WHERE name = 'aks-found'`)).toEqual([]);
   });
 

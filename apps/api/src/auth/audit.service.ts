@@ -62,6 +62,10 @@ export class AuditService {
     try {
       await this.audits.create(entry, tx);
     } catch (err) {
+      // The transaction itself is gone (timed out, P2028) or already failed (25P02): that is the
+      // write's error, not the audit log's; let it through as it is.
+      const code = (err as { code?: string }).code;
+      if (code === 'P2028' || code === '25P02' || /Transaction already closed/i.test((err as Error).message ?? '')) throw err;
       const errorId = randomUUID();
       // Only message and stack: a driver error can carry connection details.
       this.logger.error(

@@ -128,7 +128,16 @@ export class RegistrationService implements OnApplicationShutdown {
         report.problems.push(`${dto.name}: ${(err as Error).message}`);
       }
     }
-    const done = await this.clusters.registerNew({ clusters, via, request });
+    let done: Awaited<ReturnType<ClustersService['registerNew']>>;
+    try {
+      done = await this.clusters.registerNew({ clusters, via, request });
+    } catch (err) {
+      // Asked through the API: the caller gets the error (e.g. 503 when it cannot be audited).
+      // At start or on the discovery timer: a report problem, never a crash; the next run retries.
+      if (request) throw err;
+      report.problems.push(`registering ${clusters.length} cluster(s) via ${via} failed, nothing was registered: ${(err as Error).message}`);
+      return;
+    }
     report.registered.push(...done.registered);
     report.skipped.push(...done.skipped);
   }

@@ -3,8 +3,8 @@
 // change, so a report cached by snapshot id is never stale; a small LRU bounds the memory (a
 // 20,000-pod report is large). Cold work (a report, a namespace matrix) goes through a
 // ComputeLimiter: KORDON_REACHABILITY_CONCURRENCY at once, KORDON_REACHABILITY_QUEUE waiting,
-// identical work shared, and a 503 with Retry-After beyond that. Answers from a cached report are
-// never refused.
+// identical work shared, and a 503 with Retry-After beyond that. Workload questions on a cached
+// report are never refused; a namespace matrix not yet computed for it is cold work like any other.
 import { Inject, Injectable } from '@nestjs/common';
 import { analyzeReachability, type NamespaceMatrix, type ReachabilityReport } from '@kordon/policy-engine';
 import type { ReachabilityMatrix, ReachabilitySnapshotRef, WorkloadReachability } from '@kordon/contracts';
