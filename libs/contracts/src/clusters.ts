@@ -110,3 +110,7 @@ export interface ApiError {
 
 /** Orders of `GET /api/clusters/{id}/snapshots?sort=`: `-startedAt` newest first (the default), `startedAt` oldest first. */
 export type SnapshotSort = '-startedAt' | 'startedAt';
+
+/** Orders of `GET /api/clusters`: `field` ascending, `-field` descending; clusters without a value last. */
+export type ClusterSortField = 'name' | 'environment' | 'team' | 'coverage' | 'ingressCoverage' | 'egressCoverage' | 'findings' | 'lastSnapshot';
+export type ClusterSort = ClusterSortField | `-${ClusterSortField}`;

@@ -1,13 +1,13 @@
 // Registering clusters and presenting them with their latest posture. Secrets in a
 // registration (an uploaded kubeconfig) are sealed before they reach the repository. Every
 // change (register, update, delete) commits in one transaction with its audit entry.
-import { Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Cluster, Prisma } from '@prisma/client';
-import type { ClusterSummary, Page, PolicyEngineName, PostureSummary, SnapshotJobAccepted, SnapshotSummary } from '@kordon/contracts';
+import type { ClusterSortField, ClusterSummary, Page, PolicyEngineName, PostureSummary, SnapshotJobAccepted, SnapshotSummary } from '@kordon/contracts';
 import { AuditService } from '../auth/audit.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeSortCursor, encodeSortCursor } from '../common/cursor';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
 import { SECRET_BOX } from '../secrets/secrets.module';
 import type { SecretBox } from '../secrets/secret-box';
@@ -17,7 +17,7 @@ import { SnapshotsRepository } from '../snapshots/snapshots.repository';
 import { ClustersRepository, type NewCluster } from './clusters.repository';
 import { checkUploadedKubeconfig } from './kubeconfig-policy';
 import { collectFromManifestText } from '@kordon/collectors';
-import type { ListClustersQuery, RegisterClusterDto, UpdateClusterDto } from './dto/register-cluster.dto';
+import { CLUSTER_SORTS, type ListClustersQuery, type RegisterClusterDto, type UpdateClusterDto } from './dto/register-cluster.dto';
 import { cacheUntil } from '../read-cache/cache-hints';
 
 const ENGINES: PolicyEngineName[] = ['azure', 'calico', 'cilium', 'none', 'unknown'];
@@ -118,15 +118,36 @@ export class ClustersService {
 
   async list(q: ListClustersQuery): Promise<Page<ClusterSummary>> {
     const limit = q.limit ?? 50;
-    const after = decodeCursor(q.cursor, 1);
-    const rows = await this.clusters.list(limit + 1, after ? String(after[0]) : undefined, {
-      ...(q.environment ? { environment: q.environment } : {}),
-      ...(q.team ? { team: q.team } : {}),
-    });
-    const page = rows.slice(0, limit);
+    const sort = q.sort ?? 'name';
+    const filter = { ...(q.environment ? { environment: q.environment } : {}), ...(q.team ? { team: q.team } : {}) };
+    if (sort === 'name') {
+      // By name: keyset-paged in SQL, only the page summarized.
+      const c = decodeSortCursor(q.cursor, sort, CLUSTER_SORTS, 1);
+      if (c && typeof c[0] !== 'string') throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
+      const rows = await this.clusters.list(limit + 1, c ? (c[0] as string) : undefined, filter);
+      const page = rows.slice(0, limit);
+      return {
+        items: await this.summarize(page, new Date()),
+        nextCursor: rows.length > limit ? encodeSortCursor(sort, [page[page.length - 1].name]) : null,
+      };
+    }
+    // Any other order comes from the clusters' latest posture: the matching clusters (a fleet is
+    // hundreds to a few thousand) are summarized together, sorted, then keyset-paged on
+    // (value, name), so pages neither skip nor repeat while other clusters change.
+    const c = decodeSortCursor(q.cursor, sort, CLUSTER_SORTS, 2);
+    if (c && !((c[0] === null || typeof c[0] === 'string' || typeof c[0] === 'number') && typeof c[1] === 'string')) {
+      throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
+    }
+    const field = (sort.startsWith('-') ? sort.slice(1) : sort) as ClusterSortField;
+    const desc = sort.startsWith('-');
+    const all = await this.summarize(await this.clusters.list(MAX_FLEET, undefined, filter), new Date());
+    const keyed = all.map((item) => ({ item, key: [sortValue(item, field), item.name] as SortKey })).sort((a, b) => compareKeys(a.key, b.key, desc));
+    const after = c ? keyed.filter((k) => compareKeys(k.key, c as SortKey, desc) > 0) : keyed;
+    const page = after.slice(0, limit);
+    const last = page[page.length - 1];
     return {
-      items: await this.summarize(page, new Date()),
-      nextCursor: rows.length > limit ? encodeCursor([page[page.length - 1].name]) : null,
+      items: page.map((k) => k.item),
+      nextCursor: after.length > limit ? encodeSortCursor(sort, last.key as (string | number)[]) : null,
     };
   }
 
@@ -213,4 +234,34 @@ export class ClustersService {
       };
     });
   }
+}
+
+/** Most clusters one sorted list reads (the name order pages in SQL and has no limit). */
+const MAX_FLEET = 10_000;
+
+type SortKey = [string | number | null, string];
+
+function sortValue(c: ClusterSummary, field: ClusterSortField): string | number | null {
+  const p = c.posture;
+  switch (field) {
+    case 'name': return c.name;
+    case 'environment': return c.environment;
+    case 'team': return c.team;
+    case 'coverage': return p ? (p.ingress.pods + p.egress.pods) / 2 : null;
+    case 'ingressCoverage': return p ? p.ingress.pods : null;
+    case 'egressCoverage': return p ? p.egress.pods : null;
+    case 'findings': return p?.findings ? Object.values(p.findings).reduce((a, b) => a + b, 0) : null;
+    case 'lastSnapshot': return c.lastSnapshot?.startedAt ?? null;
+  }
+}
+
+/** By value in the asked direction (no value last either way), then by name ascending. */
+function compareKeys(a: SortKey, b: SortKey, desc: boolean): number {
+  if (a[0] !== b[0]) {
+    if (a[0] === null) return 1;
+    if (b[0] === null) return -1;
+    const c = a[0] < b[0] ? -1 : 1;
+    return desc ? -c : c;
+  }
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf, ValidateNested,
 } from 'class-validator';
+import type { ClusterSort, ClusterSortField } from '@kordon/contracts';
 
 /** A flat map of string keys to string values (Kubernetes-style labels), at most 64 entries. */
 export function IsStringMap(): PropertyDecorator {
@@ -72,9 +73,20 @@ export class UpdateClusterDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) @IsOptional() @IsStringMap() labels?: Record<string, string>;
 }
 
+const CLUSTER_SORT_FIELDS: ClusterSortField[] = ['name', 'environment', 'team', 'coverage', 'ingressCoverage', 'egressCoverage', 'findings', 'lastSnapshot'];
+export const CLUSTER_SORTS: ClusterSort[] = [...CLUSTER_SORT_FIELDS, ...CLUSTER_SORT_FIELDS.map((f) => `-${f}` as const)];
+
 export class ListClustersQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, with the same sort and filters (another sort answers 400)' })
+  @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+  @ApiPropertyOptional({
+    enum: CLUSTER_SORTS,
+    default: 'name',
+    description:
+      '`field` ascending, `-field` descending, then by name. `coverage`: mean of ingress and egress pod coverage at the latest good snapshot; `findings`: its open findings; `lastSnapshot`: when the latest snapshot started. Clusters without a value sort last either way.',
+  })
+  @IsOptional() @IsIn(CLUSTER_SORTS) sort?: ClusterSort;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) environment?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) team?: string;
 }
