@@ -10,6 +10,7 @@ import type { AuthedRequest } from './principal';
 import type { TokenCache } from './token-cache';
 import { hashToken } from './token-hash';
 import type { TokensRepository } from './tokens.repository';
+import { InFlightWork } from '../prisma/in-flight-work';
 
 class Routes {
   @Roles('admin', 'security') operate() {}
@@ -42,7 +43,7 @@ function ctx(handler: keyof Routes, authorization?: string): { c: ExecutionConte
 }
 
 describe('AuthGuard', () => {
-  const sut = new AuthGuard(new Reflector(), new Authenticator(tokens, fakeTokenCache({ 'tok-admin': 'admin', 'tok-manager': 'manager' }), noOidc), {} as DiscoveryService);
+  const sut = new AuthGuard(new Reflector(), new Authenticator(tokens, fakeTokenCache({ 'tok-admin': 'admin', 'tok-manager': 'manager' }), noOidc, new InFlightWork()), {} as DiscoveryService);
 
   it('lets public routes through without a token', async () => {
     expect(await sut.canActivate(ctx('health').c)).toBe(true);

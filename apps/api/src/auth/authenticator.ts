@@ -8,12 +8,18 @@ import { highestRole } from './roles';
 import { TokenCache } from './token-cache';
 import { hashToken } from './token-hash';
 import { TokensRepository } from './tokens.repository';
+import { InFlightWork } from '../prisma/in-flight-work';
 
 const PRINCIPAL = Symbol('kordon.principal');
 
 @Injectable()
 export class Authenticator {
-  constructor(private readonly tokens: TokensRepository, private readonly tokenCache: TokenCache, private readonly oidc: OidcVerifier) {}
+  constructor(
+    private readonly tokens: TokensRepository,
+    private readonly tokenCache: TokenCache,
+    private readonly oidc: OidcVerifier,
+    private readonly work: InFlightWork,
+  ) {}
 
   /** The caller, or an UnauthorizedException (the same one however often asked for a request). */
   authenticate(req: AuthedRequest): Promise<Principal> {
@@ -30,7 +36,7 @@ export class Authenticator {
     const now = new Date();
     const token = await this.tokenCache.findActive(req, hashToken(credential), now);
     if (!token) throw new UnauthorizedException('the API token is unknown, revoked or expired');
-    void this.tokens.touch(token.id, now).catch(() => undefined);
+    void this.work.track(this.tokens.touch(token.id, now)).catch(() => undefined);
     return { kind: 'token', id: token.id, name: token.name, role: highestRole([token.role])!, roles: [token.role] };
   }
 }

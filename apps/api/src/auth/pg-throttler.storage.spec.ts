@@ -4,10 +4,11 @@ import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { COUNT_TIMEOUT_MS, PgThrottlerStorage, SWEEP_EVERY_MS } from './pg-throttler.storage';
 import type { RateLimitHit, RateLimitRepository } from './rate-limit.repository';
+import { InFlightWork } from '../prisma/in-flight-work';
 
 function fakeRepo(hit: (key: string, windowMs: number) => Promise<RateLimitHit>) {
   const repo = { hit: vi.fn(hit), deleteStarted: vi.fn(async () => 0) };
-  return { repo, sut: new PgThrottlerStorage(repo as unknown as RateLimitRepository) };
+  return { repo, sut: new PgThrottlerStorage(repo as unknown as RateLimitRepository, new InFlightWork()) };
 }
 
 describe('PgThrottlerStorage', () => {

@@ -15,6 +15,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
 import { RateLimitRepository } from './rate-limit.repository';
+import { InFlightWork } from '../prisma/in-flight-work';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -36,7 +37,7 @@ export class PgThrottlerStorage implements ThrottlerStorage, OnApplicationShutdo
   private lastWarn = 0;
   private longestWindowMs = 0;
 
-  constructor(private readonly repo: RateLimitRepository) {}
+  constructor(private readonly repo: RateLimitRepository, private readonly work: InFlightWork) {}
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     let counted: { hits: number; msLeft: number };
@@ -64,7 +65,7 @@ export class PgThrottlerStorage implements ThrottlerStorage, OnApplicationShutdo
     const now = Date.now();
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    void this.repo.deleteStarted(this.longestWindowMs).catch((err: unknown) => this.warn(err, 'rate limit: deleting finished windows failed; the next sweep retries'));
+    void this.work.track(this.repo.deleteStarted(this.longestWindowMs)).catch((err: unknown) => this.warn(err, 'rate limit: deleting finished windows failed; the next sweep retries'));
   }
 
   private warn(err: unknown, what: string): void {

@@ -54,8 +54,8 @@ describe('cluster list sorting', () => {
       const names: string[] = [];
       let cursor: string | null = null;
       do {
-        const page = (await get(`/api/clusters?sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ''}`).expect(200)).body;
-        names.push(...page.items.map((c: ClusterSummary) => c.name));
+        const page: { items: ClusterSummary[]; nextCursor: string | null } = (await get(`/api/clusters?sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ''}`).expect(200)).body;
+        names.push(...page.items.map((c) => c.name));
         cursor = page.nextCursor;
       } while (cursor);
       expect({ sort, names }).toEqual({ sort, names: expected(all, sort) });

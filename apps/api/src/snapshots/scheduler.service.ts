@@ -4,6 +4,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ClustersRepository } from '../clusters/clusters.repository';
 import { SnapshotQueue } from './snapshot.queue';
 import { SnapshotsRepository } from './snapshots.repository';
+import { InFlightWork } from '../prisma/in-flight-work';
 
 const TICK_MS = 30_000;
 /** A running snapshot silent this long (workers beat every 10 s) was interrupted. */
@@ -18,12 +19,13 @@ export class SchedulerService implements OnApplicationShutdown {
     private readonly clusters: ClustersRepository,
     private readonly snapshots: SnapshotsRepository,
     private readonly queue: SnapshotQueue,
+    private readonly work: InFlightWork,
   ) {}
 
   /** Starts ticking; called by main once demo seeding and registration are done. */
   start(tickMs = TICK_MS): void {
     if (this.timer) return;
-    const run = () => void this.tick(new Date()).catch((err) => this.logger.error({ err }, 'scheduler tick failed'));
+    const run = () => void this.work.track(this.tick(new Date())).catch((err) => this.logger.error({ err }, 'scheduler tick failed'));
     run();
     this.timer = setInterval(run, tickMs);
     this.timer.unref();

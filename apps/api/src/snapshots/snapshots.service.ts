@@ -13,6 +13,7 @@ import { ClusterCollector } from './cluster-collector';
 import { toPostureRows, toPostureSummary, workloadsOf } from './posture-rows';
 import { buildSnapshotContent } from './snapshot-content';
 import { SnapshotsRepository, type RowsWritten } from './snapshots.repository';
+import { InFlightWork } from '../prisma/in-flight-work';
 
 export type Collect = (opts: CollectOptions) => Promise<CollectResult>;
 
@@ -44,6 +45,7 @@ export class SnapshotsService implements OnApplicationShutdown {
     private readonly snapshots: SnapshotsRepository,
     private readonly clusters: ClustersRepository,
     private readonly collector: ClusterCollector,
+    private readonly work: InFlightWork,
   ) {}
 
   async run(clusterId: string, opts: RunOptions): Promise<RunOutcome> {
@@ -58,7 +60,7 @@ export class SnapshotsService implements OnApplicationShutdown {
     if (!id) return { snapshotId: null, status: 'already-running' };
     const abort = new AbortController();
     this.active.set(id, abort);
-    const beat = setInterval(() => void this.snapshots.heartbeat(id).catch(() => undefined), HEARTBEAT_EVERY_MS);
+    const beat = setInterval(() => void this.work.track(this.snapshots.heartbeat(id)).catch(() => undefined), HEARTBEAT_EVERY_MS);
     beat.unref();
     try {
       return await this.collectAndWrite(cluster, id, startedAt, finishedAt, abort, opts);
