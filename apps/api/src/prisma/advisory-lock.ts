@@ -6,6 +6,9 @@ export const LOCK_KEYS = { demoSeed: 72707370 } as const;
 
 export async function withAdvisoryLock<T>(databaseUrl: string, key: number, fn: () => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: databaseUrl });
+  // A connection lost mid-work shows as the failing query's error; unheard, the 'error' event
+  // would crash the process (seen when the embedded server stopped during demo seeding).
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [key]);

@@ -34,6 +34,9 @@ type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPo
 
 async function answers(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  // A connection lost mid-work shows as the failing query's error; unheard, the 'error' event
+  // would crash the process (seen when the embedded server stopped during demo seeding).
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('SELECT 1');

@@ -18,6 +18,9 @@ export interface MigrationResult {
 
 export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
   const client = new Client({ connectionString: databaseUrl });
+  // A connection lost mid-work shows as the failing query's error; unheard, the 'error' event
+  // would crash the process (seen when the embedded server stopped during demo seeding).
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
