@@ -27,7 +27,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // First of all middleware: cached reads are answered here (see read-cache.middleware.ts).
   app.use(app.get(ReadCacheMiddleware).handle);
   app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(
