@@ -19,6 +19,7 @@ import { checkUploadedKubeconfig } from './kubeconfig-policy';
 import { collectFromManifestText } from '@kordon/collectors';
 import { CLUSTER_SORTS, type ListClustersQuery, type RegisterClusterDto, type UpdateClusterDto } from './dto/register-cluster.dto';
 import { cacheUntil } from '../read-cache/cache-hints';
+import { compareSortKeys, type SortKey } from '../common/sort-key';
 
 const ENGINES: PolicyEngineName[] = ['azure', 'calico', 'cilium', 'none', 'unknown'];
 
@@ -141,8 +142,8 @@ export class ClustersService {
     const field = (sort.startsWith('-') ? sort.slice(1) : sort) as ClusterSortField;
     const desc = sort.startsWith('-');
     const all = await this.summarize(await this.clusters.list(MAX_FLEET, undefined, filter), new Date());
-    const keyed = all.map((item) => ({ item, key: [sortValue(item, field), item.name] as SortKey })).sort((a, b) => compareKeys(a.key, b.key, desc));
-    const after = c ? keyed.filter((k) => compareKeys(k.key, c as SortKey, desc) > 0) : keyed;
+    const keyed = all.map((item) => ({ item, key: [sortValue(item, field), item.name] as SortKey })).sort((a, b) => compareSortKeys(a.key, b.key, desc));
+    const after = c ? keyed.filter((k) => compareSortKeys(k.key, c as SortKey, desc) > 0) : keyed;
     const page = after.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -239,7 +240,6 @@ export class ClustersService {
 /** Most clusters one sorted list reads (the name order pages in SQL and has no limit). */
 const MAX_FLEET = 10_000;
 
-type SortKey = [string | number | null, string];
 
 function sortValue(c: ClusterSummary, field: ClusterSortField): string | number | null {
   const p = c.posture;
@@ -253,15 +253,4 @@ function sortValue(c: ClusterSummary, field: ClusterSortField): string | number 
     case 'findings': return p?.findings ? Object.values(p.findings).reduce((a, b) => a + b, 0) : null;
     case 'lastSnapshot': return c.lastSnapshot?.startedAt ?? null;
   }
-}
-
-/** By value in the asked direction (no value last either way), then by name ascending. */
-function compareKeys(a: SortKey, b: SortKey, desc: boolean): number {
-  if (a[0] !== b[0]) {
-    if (a[0] === null) return 1;
-    if (b[0] === null) return -1;
-    const c = a[0] < b[0] ? -1 : 1;
-    return desc ? -c : c;
-  }
-  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }

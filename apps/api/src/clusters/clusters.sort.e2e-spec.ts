@@ -1,6 +1,6 @@
 // The cluster list's orders on the seeded demo fleet (four clusters, one per engine): every sort
 // pages (limit 1) through the same clusters as one page, in the order computed independently from
-// the summaries; a cursor only works with its own sort.
+// the summaries (ties by name in the same direction); a cursor only works with its own sort.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSummary } from '@kordon/contracts';
@@ -31,7 +31,7 @@ function expected(all: ClusterSummary[], sort: string): string[] {
         if (vb === null) return -1;
         return (va < vb ? -1 : 1) * (desc ? -1 : 1);
       }
-      return a.name < b.name ? -1 : 1;
+      return (a.name < b.name ? -1 : 1) * (desc ? -1 : 1);
     })
     .map((c) => c.name);
 }

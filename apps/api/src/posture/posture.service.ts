@@ -14,6 +14,7 @@ import type { PostureQuery } from './dto/posture.dto';
 import { PostureErrorCode, PostureException } from './posture.exception';
 import { PostureRepository, type ClusterAtRow, type PolicyRecord } from './posture.repository';
 import { parseInstant } from './query-input';
+import { compareSortKeys, type SortKey } from '../common/sort-key';
 
 type Row = Awaited<ReturnType<PostureRepository['namespaceRows']>>[number];
 type SnapshotRow = ClusterAtRow & { snapshot_id: string; started_at: Date };
@@ -58,21 +59,6 @@ function sortValue(item: NamespacePostureItem, sort: PostureSort): string | numb
     case 'egressCoverage': return item.egress.podCoverage;
     case 'coverage': return item.pods > 0 ? (item.ingress.podCoverage! + item.egress.podCoverage!) / 2 : null;
   }
-}
-
-type Key = [string | number | null, string];
-
-function compareKeys(a: Key, b: Key, desc: boolean): number {
-  if (a[0] !== b[0]) {
-    if (a[0] === null) return 1;
-    if (b[0] === null) return -1;
-    const c = a[0] < b[0] ? -1 : 1;
-    return desc ? -c : c;
-  }
-  // Ties by name, in the requested direction, so the order is total and cursors are stable.
-  if (a[1] === b[1]) return 0;
-  const c = a[1] < b[1] ? -1 : 1;
-  return desc ? -c : c;
 }
 
 function matchesDefaultDeny(item: NamespacePostureItem, f: NonNullable<PostureQuery['defaultDeny']>): boolean {
@@ -164,9 +150,9 @@ export class PostureService {
     const keyed = rows
       .map((r) => toNamespaceItem(r, findingCounts.get(r.namespace) ?? 0))
       .filter((i) => (q.excluded === undefined || i.excluded === q.excluded) && (!q.defaultDeny || matchesDefaultDeny(i, q.defaultDeny)))
-      .map((item) => ({ item, key: [sortValue(item, sort), item.name] as Key }))
-      .sort((a, b) => compareKeys(a.key, b.key, desc));
-    const after = cursor ? keyed.filter((k) => compareKeys(k.key, cursor as Key, desc) > 0) : keyed;
+      .map((item) => ({ item, key: [sortValue(item, sort), item.name] as SortKey }))
+      .sort((a, b) => compareSortKeys(a.key, b.key, desc));
+    const after = cursor ? keyed.filter((k) => compareSortKeys(k.key, cursor as SortKey, desc) > 0) : keyed;
     const page = after.slice(0, limit);
     const posture = (row.posture ?? {}) as Omit<PostureSummary, 'snapshotId' | 'takenAt'> & { engine?: string };
     return {

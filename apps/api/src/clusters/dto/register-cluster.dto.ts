@@ -84,7 +84,7 @@ export class ListClustersQuery {
     enum: CLUSTER_SORTS,
     default: 'name',
     description:
-      '`field` ascending, `-field` descending, then by name. `coverage`: mean of ingress and egress pod coverage at the latest good snapshot; `findings`: its open findings; `lastSnapshot`: when the latest snapshot started. Clusters without a value sort last either way.',
+      '`field` ascending, `-field` descending, then by name in the same direction. `coverage`: mean of ingress and egress pod coverage at the latest good snapshot; `findings`: its open findings; `lastSnapshot`: when the latest snapshot started. Clusters without a value sort last either way.',
   })
   @IsOptional() @IsIn(CLUSTER_SORTS) sort?: ClusterSort;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) environment?: string;
