@@ -47,11 +47,7 @@ export class ReadCacheInterceptor implements NestInterceptor {
     }
     const key = cacheKey(req.principal?.role ?? '-', req.originalUrl ?? req.url ?? '');
     const hit = this.cache.get(key, version, Date.now());
-    if (hit) {
-      this.cache.hits++;
-      return send(res, hit, 'hit');
-    }
-    this.cache.misses++;
+    if (hit) return send(res, hit, 'hit');
     let own: unknown = NOT_RUN;
     const answer = await this.cache.once(key, version, async () => {
       const hints: CacheHints = { until: null, skip: false };

@@ -47,7 +47,6 @@ export class ReadCacheMiddleware {
   }
 
   private send(req: Request, res: ServerResponse, hit: CachedAnswer, started: number): void {
-    this.cache.hits++;
     this.cache.fastHits++;
     const id = assignRequestId(req, res);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');

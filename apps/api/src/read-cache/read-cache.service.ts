@@ -26,10 +26,8 @@ export class ReadCache {
   private readonly pending = new Map<string, Promise<CachedAnswer | null>>();
   /** How many entries each URL has (any role) and their scope: the fast path skips URLs with none. */
   private readonly urls = new Map<string, { count: number; scope: string }>();
-  hits = 0;
   /** Hits answered by ReadCacheMiddleware, before Nest's pipeline. */
   fastHits = 0;
-  misses = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const bytes = config.KORDON_READ_CACHE_MB * 1024 * 1024;
