@@ -1,6 +1,7 @@
 // Root layout: plain CSS and the system font stack (no font downloads: the machines are offline).
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { Providers } from './providers';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -11,7 +12,10 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <a href="#main" className="skip-link">Skip to content</a>
+        <Providers>{children}</Providers>
+      </body>
     </html>
   );
 }

@@ -25,7 +25,7 @@ export default async function FleetPage() {
   return (
     <>
       <AppHeader now={now} />
-      <main className="page">
+      <main id="main" className="page">
         <div className="page-title">
           <h1>Fleet overview</h1>
           {'clusters' in result && result.clusters.length > 0 ? (

@@ -7,11 +7,3 @@ export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   const port = env.API_PORT?.trim() || '3001';
   return `http://127.0.0.1:${port}`;
 }
-
-/**
- * The web app's API token for its server-side reads (KORDON_WEB_TOKEN; `npm start` generates
- * one). Server-only: never sent to a browser, never added to proxied calls.
- */
-export function webToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.KORDON_WEB_TOKEN?.trim() || undefined;
-}

@@ -1,7 +1,8 @@
 // Server-side typed client of the Kordon API. Server components call this; the browser goes
-// through the /api proxy route instead. Reads authenticate with the web app's own token
-// (KORDON_WEB_TOKEN, an auditor): it never leaves the server, and the proxy never adds it. Every failure surfaces as a KordonApiError carrying the
-// API's standard error body, so pages can tell "not found" from "API down" without parsing text.
+// through the /api proxy route instead. Every call authenticates with the signed-in user's own
+// credential from their session cookie, so the API's role checks apply to what a page shows.
+// Every failure surfaces as a KordonApiError carrying the API's standard error body, so pages can
+// tell "not found" from "forbidden" from "API down" without parsing text.
 import type {
   ApiError,
   ClusterSummary,
@@ -9,7 +10,9 @@ import type {
   SnapshotDetail,
   SnapshotSummary,
 } from '@kordon/contracts';
-import { apiBaseUrl, webToken } from './api-base-url';
+import 'server-only';
+import { apiBaseUrl } from './api-base-url';
+import { getSession } from './session';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Guards against an API that keeps handing out cursors. */
@@ -42,9 +45,20 @@ function isApiErrorBody(value: unknown): value is ApiError {
   return typeof v.statusCode === 'number' && typeof v.message === 'string';
 }
 
+/** Query parameters; undefined, null and '' are left out. */
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
+}
+
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   const url = `${apiBaseUrl()}/api${path}`;
-  const token = webToken();
+  const session = await getSession();
+  const token = session?.credential;
   let res: Response;
   try {
     res = await fetch(url, {
@@ -78,8 +92,8 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
       statusCode: 401,
       error: 'Unauthorized',
       message: token
-        ? 'Kordon API refused the web app token: KORDON_WEB_TOKEN must be the same for the API and the web app'
-        : 'the web app has no API token: set KORDON_WEB_TOKEN for the API and the web app (npm start generates one)',
+        ? 'Kordon API refused your credential (revoked or expired): sign in again'
+        : 'not signed in',
     });
   }
   if (!res.ok) {
@@ -100,7 +114,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
 }
 
 function withCursor(path: string, cursor?: string | null): string {
-  return cursor ? `${path}?cursor=${encodeURIComponent(cursor)}` : path;
+  return cursor ? withQuery(path, { cursor }) : path;
 }
 
 async function collectAll<T>(path: string): Promise<T[]> {
@@ -120,6 +134,10 @@ async function collectAll<T>(path: string): Promise<T[]> {
 const id = (value: string) => encodeURIComponent(value);
 
 export const apiClient = {
+  /** Any GET of the API, e.g. `get<ClusterPosture>(`/clusters/${id}/posture`, { at })`. */
+  get: <T>(path: string, query?: Query) => request<T>(withQuery(path, query)),
+  /** Every item of a paged list, following nextCursor (at most 50 pages). */
+  getAll: <T>(path: string, query?: Query) => collectAll<T>(withQuery(path, query)),
   listClusters: (cursor?: string | null) => request<Page<ClusterSummary>>(withCursor('/clusters', cursor)),
   /** Every cluster, following nextCursor. */
   listAllClusters: () => collectAll<ClusterSummary>('/clusters'),

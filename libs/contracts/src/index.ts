@@ -5,3 +5,4 @@ export * from './findings';
 export * from './reachability';
 export * from './analyze';
 export * from './evidence';
+export * from './session';

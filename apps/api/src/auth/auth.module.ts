@@ -14,6 +14,7 @@ import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator';
 import { OidcVerifier } from './oidc.verifier';
 import { PgThrottlerStorage } from './pg-throttler.storage';
+import { SessionController } from './session.controller';
 import { RateLimitModule } from './rate-limit.module';
 import { TokenCache } from './token-cache';
 import { hashToken } from './token-hash';
@@ -45,7 +46,7 @@ export const WEB_TOKEN_NAME = 'web app (KORDON_WEB_TOKEN)';
       },
     }),
   ],
-  controllers: [AuditController],
+  controllers: [AuditController, SessionController],
   providers: [
     TokensRepository,
     TokenLookupRepository,

@@ -1,8 +1,20 @@
-// The product header: name, what it is for, and when this view was rendered (auditors quote it).
+// The product header: name, the pages the signed-in role may open, who is signed in (and as what
+// role), sign-out, and when this view was rendered (auditors quote it).
 import Link from 'next/link';
 import { formatTimestamp } from '../../lib/format';
+import { can, ROLE_LABEL, type Permission } from '../../lib/permissions';
+import { getSession } from '../../lib/session';
 
-export function AppHeader({ now }: { now?: Date }) {
+const NAV: { href: string; label: string; needs: Permission }[] = [
+  { href: '/', label: 'Fleet', needs: 'read:aggregates' },
+  { href: '/rollout', label: 'Rollout', needs: 'read:aggregates' },
+  { href: '/findings', label: 'Findings', needs: 'read:detail' },
+  { href: '/evidence', label: 'Evidence', needs: 'export:evidence' },
+  { href: '/admin', label: 'Administration', needs: 'admin' },
+];
+
+export async function AppHeader({ now }: { now?: Date }) {
+  const session = await getSession();
   return (
     <header className="app-header">
       <div className="app-header-inner">
@@ -17,12 +29,37 @@ export function AppHeader({ now }: { now?: Date }) {
           </span>
           <span className="brand-name">Kordon</span>
         </Link>
-        <span className="tagline">NetworkPolicy segmentation posture across your AKS fleet</span>
-        {now ? (
-          <span className="as-of">
-            as of <time dateTime={now.toISOString()}>{formatTimestamp(now.toISOString())}</time>
-          </span>
-        ) : null}
+        {session ? (
+          <nav aria-label="Main" className="main-nav">
+            {NAV.filter((n) => can(session.role, n.needs)).map((n) => (
+              <Link key={n.href} href={n.href}>
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+        ) : (
+          <span className="tagline">NetworkPolicy segmentation posture across your AKS fleet</span>
+        )}
+        <span className="header-end">
+          {now ? (
+            <span className="as-of">
+              rendered <time dateTime={now.toISOString()}>{formatTimestamp(now.toISOString())}</time>
+            </span>
+          ) : null}
+          {session ? (
+            <span className="whoami" data-testid="whoami">
+              <span className="whoami-name">{session.name}</span>
+              <span className="role-badge" data-role={session.role}>
+                {ROLE_LABEL[session.role]}
+              </span>
+              <form action="/sign-out" method="post">
+                <button type="submit" className="button button-ghost">
+                  Sign out
+                </button>
+              </form>
+            </span>
+          ) : null}
+        </span>
       </div>
     </header>
   );

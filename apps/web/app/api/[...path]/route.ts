@@ -3,6 +3,7 @@
 import type { ApiError } from '@kordon/contracts';
 import { NextResponse, type NextRequest } from 'next/server';
 import { apiBaseUrl } from '../../../lib/api-base-url';
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, unsealSession } from '../../../lib/session';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -10,9 +11,12 @@ export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 const UPSTREAM_TIMEOUT_MS = 30_000;
-// The caller's own Authorization is forwarded as is; the web app's token (KORDON_WEB_TOKEN) is
-// never added here, or anyone reaching the web app would act with it.
+// A script's own Authorization is forwarded as is. A browser signed in to the dashboard has no
+// Authorization header: its session cookie's credential (the user's own) is added instead, and a
+// write with it must echo the session's CSRF token in x-kordon-csrf and come from this origin
+// (double-submit + Origin check), so another site cannot make the browser write.
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type', 'authorization', 'x-request-id'];
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Hop-by-hop headers, plus the ones fetch invalidates by decoding the body for us.
 const DROPPED_RESPONSE_HEADERS = new Set([
   'connection',
@@ -45,6 +49,24 @@ async function proxy(req: NextRequest, ctx: RouteContext): Promise<Response> {
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = req.headers.get(name);
     if (value !== null) headers.set(name, value);
+  }
+
+  if (!headers.has('authorization')) {
+    const session = await unsealSession(req.cookies.get(SESSION_COOKIE)?.value);
+    if (session) {
+      if (!SAFE_METHODS.has(req.method)) {
+        const csrf = req.headers.get(CSRF_HEADER);
+        const cookieCsrf = req.cookies.get(CSRF_COOKIE)?.value;
+        if (!csrf || csrf !== session.csrf || cookieCsrf !== session.csrf || !sameOrigin(req)) {
+          return errorResponse({
+            statusCode: 403,
+            error: 'Forbidden',
+            message: 'cross-site request refused: writes from the dashboard need its CSRF token (reload the page)',
+          });
+        }
+      }
+      headers.set('authorization', `Bearer ${session.credential}`);
+    }
   }
 
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
@@ -96,6 +118,27 @@ export const POST = proxy;
 export const PUT = proxy;
 export const PATCH = proxy;
 export const DELETE = proxy;
+
+/** The Origin (or, without one, the Referer) is this web app's own. */
+function sameOrigin(req: NextRequest): boolean {
+  const origin = req.headers.get('origin') ?? refererOrigin(req.headers.get('referer'));
+  if (!origin) return false;
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+function refererOrigin(referer: string | null): string | null {
+  if (!referer) return null;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return null;
+  }
+}
 
 /** The request body, or a 413 error when it exceeds `limit` (chunked uploads have no length). */
 async function readLimited(req: Request, limit: number): Promise<ArrayBuffer> {

@@ -116,7 +116,7 @@ export default async function ClusterPage({ params }: PageProps) {
     return (
       <>
         <AppHeader now={now} />
-        <main className="page">
+        <main id="main" className="page">
           <p className="crumbs">
             <Link href="/">← Fleet overview</Link>
           </p>
@@ -132,7 +132,7 @@ export default async function ClusterPage({ params }: PageProps) {
   return (
     <>
       <AppHeader now={now} />
-      <main className="page">
+      <main id="main" className="page">
         <p className="crumbs">
           <Link href="/">← Fleet overview</Link>
         </p>

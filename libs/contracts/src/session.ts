@@ -1,0 +1,10 @@
+// Who is signed in, as `GET /api/auth/me` answers it. Plain types only.
+export type RoleName = 'admin' | 'security' | 'auditor' | 'manager';
+
+export interface SessionPrincipal {
+  /** `token`: an API token; `oidc`: a bearer JWT from the OIDC issuer. */
+  kind: 'token' | 'oidc';
+  /** The name the audit log records: the token's name or `oidc:<subject>`. */
+  name: string;
+  role: RoleName;
+}
