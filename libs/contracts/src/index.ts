@@ -6,3 +6,5 @@ export * from './reachability';
 export * from './analyze';
 export * from './evidence';
 export * from './session';
+export * from './policies';
+export * from './admin';
