@@ -5,6 +5,18 @@ import type { Prisma } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { TRANSACTION_MAX_WAIT_MS, TRANSACTION_TIMEOUT_MS, type TransactionOptions, type Tx } from '../prisma/transaction';
 
+export interface AuditFilter {
+  /** Part of the actor, case-insensitive. */
+  actor?: string;
+  /** Exact, or a prefix when it ends with a dot. */
+  action?: string;
+  target?: string;
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+}
+
 export interface NewAuditEntry {
   actor: string;
   action: string;
@@ -26,12 +38,15 @@ export class AuditRepository {
     return this.prisma.$transaction(work, { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: opts.timeoutMs ?? TRANSACTION_TIMEOUT_MS });
   }
 
-  /** Newest first; keyset on the id (ids only grow). */
-  list(take: number, beforeId?: bigint) {
-    return this.prisma.auditLog.findMany({
-      where: beforeId !== undefined ? { id: { lt: beforeId } } : {},
-      orderBy: { id: 'desc' },
-      take,
-    });
+  /** Newest first; keyset on the id (ids only grow), filtered. */
+  list(take: number, beforeId?: bigint, filter: AuditFilter = {}) {
+    const where: Prisma.AuditLogWhereInput = {
+      ...(beforeId !== undefined ? { id: { lt: beforeId } } : {}),
+      ...(filter.actor ? { actor: { contains: filter.actor, mode: 'insensitive' } } : {}),
+      ...(filter.action ? { action: filter.action.endsWith('.') ? { startsWith: filter.action } : filter.action } : {}),
+      ...(filter.target ? { target: filter.target } : {}),
+      ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+    };
+    return this.prisma.auditLog.findMany({ where, orderBy: { id: 'desc' }, take });
   }
 }
