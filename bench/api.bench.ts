@@ -50,7 +50,7 @@ interface Figures {
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -80,7 +80,7 @@ async function load(url: string, headers: Record<string, string>, endpoint: Endp
 }
 
 /** Starts the API in a child process on the seeded database; resolves with its base URL. */
-async function startApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+export async function startApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(join(__dirname, 'api-server.ts'), [], { env: { ...process.env, ...env }, execArgv: ['-r', '@swc-node/register'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
@@ -89,7 +89,7 @@ async function startApi(env: Record<string, string>): Promise<{ url: string; chi
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function stopApi(api: { child: ChildProcess }): Promise<void> {
+export async function stopApi(api: { child: ChildProcess }): Promise<void> {
   if (api.child.exitCode !== null) return;
   const exited = new Promise((r) => api.child.once('exit', r));
   api.child.disconnect();

@@ -4,12 +4,14 @@ import 'reflect-metadata';
 import { runApiBench } from './api.bench';
 import { runEngineBench } from './engine.bench';
 import { runIngestBench } from './ingest.bench';
+import { runPagesBench } from './pages.bench';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'ingest') await runIngestBench();
   if (!only || only === 'engine') await runEngineBench();
   if (!only || only === 'api') await runApiBench();
+  if (!only || only === 'pages') await runPagesBench();
 }
 
 main().then(

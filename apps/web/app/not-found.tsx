@@ -6,7 +6,7 @@ export default function NotFound() {
   return (
     <>
       <AppHeader />
-      <main className="page">
+      <main id="main" className="page">
         <section className="state" role="status">
           <h2>Not found</h2>
           <p>This page or cluster does not exist. It may have been removed from the fleet.</p>
