@@ -11,6 +11,7 @@ import type {
   SnapshotSummary,
 } from '@kordon/contracts';
 import 'server-only';
+import { redirect } from 'next/navigation';
 import { apiBaseUrl } from './api-base-url';
 import { getSession } from './session';
 
@@ -87,15 +88,9 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     }
   }
 
-  if (res.status === 401) {
-    throw new KordonApiError({
-      statusCode: 401,
-      error: 'Unauthorized',
-      message: token
-        ? 'Kordon API refused your credential (revoked or expired): sign in again'
-        : 'not signed in',
-    });
-  }
+  // Not signed in, or the credential was revoked or expired: back to the sign-in page (pages
+  // without a cookie never get here, proxy.ts sends them there with ?next=).
+  if (res.status === 401) redirect(token ? '/sign-in?expired=1' : '/sign-in');
   if (!res.ok) {
     throw new KordonApiError(
       isApiErrorBody(parsed)
