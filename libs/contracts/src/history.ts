@@ -1,5 +1,6 @@
 // Time series of posture: per cluster, per namespace and fleet roll-ups for rollout progress.
 // One point per bucket: the last snapshot taken in it. Plain types only.
+import type { ClusterSummary } from './clusters';
 import type { FindingSeverity } from './findings';
 
 export type HistoryBucket = 'hour' | 'day' | 'week';
@@ -73,6 +74,13 @@ export interface FleetRollupPoint {
   defaultDenyEgress: number;
   defaultDenyIngressShare: number | null;
   defaultDenyEgressShare: number | null;
+  /** Pods in non-excluded namespaces, and those isolated per direction (sums over the clusters). */
+  pods: number;
+  ingressIsolatedPods: number;
+  egressIsolatedPods: number;
+  /** ingressIsolatedPods / pods (egress likewise); null without pods. */
+  ingressPodCoverage: number | null;
+  egressPodCoverage: number | null;
 }
 
 export interface FleetSeries {
@@ -116,4 +124,15 @@ export interface FleetSummary {
   totals: FleetTotals;
   byEnvironment: FleetGroupSummary[];
   byTeam: FleetGroupSummary[];
+}
+
+/**
+ * `GET /api/fleet/clusters?at=`: every live cluster as it stood at `at` (the cluster list's rows,
+ * with the last snapshot started up to `at` and the posture of the last one that succeeded by then;
+ * `stale` is judged at `at`). Clusters registered after `at` without an earlier snapshot are left out.
+ */
+export interface FleetClustersAt {
+  /** The time asked for, or null for now (then the rows equal `GET /api/clusters`). */
+  at: string | null;
+  items: ClusterSummary[];
 }

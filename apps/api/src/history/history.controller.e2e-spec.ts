@@ -3,7 +3,7 @@
 // snapshotted several times within an hour; ranges, limits and errors.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterHistory, FleetHistory, FleetSummary, NamespaceHistory } from '@kordon/contracts';
+import type { ClusterHistory, ClusterSummary, FleetClustersAt, FleetHistory, FleetSummary, NamespaceHistory, Page } from '@kordon/contracts';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { DAY_MS, get, seedDemo, smallCluster } from '../posture/testing/read-api.fixture';
 
@@ -142,6 +142,74 @@ describe('history API', () => {
     }
   });
 
+  it('gives pod coverage per bucket: each cluster equals its own posture, groups sum their clusters', async () => {
+    const range = `from=${iso(ago(55))}&to=${iso(NOW)}&bucket=day`;
+    const byCluster = (await get(t, `/api/fleet/history?${range}&groupBy=cluster`).expect(200)).body as FleetHistory;
+    const list = (await get(t, '/api/clusters?limit=100').expect(200)).body as Page<ClusterSummary>;
+    for (const c of list.items) {
+      const s = byCluster.series.find((x) => x.key === c.id)!;
+      const last = s.points[s.points.length - 1];
+      expect(last.pods, c.name).toBeGreaterThan(0);
+      expect(last.ingressPodCoverage, c.name).toBeCloseTo(c.posture!.ingress.pods, 6);
+      expect(last.egressPodCoverage, c.name).toBeCloseTo(c.posture!.egress.pods, 6);
+      expect(last.ingressPodCoverage).toBeCloseTo(last.ingressIsolatedPods / last.pods);
+    }
+    // The demo's first week: nothing isolated yet in aks-prod-weu; coverage rises after.
+    const weu = byCluster.series.find((x) => x.name === 'aks-prod-weu')!;
+    expect(weu.points[0].ingressIsolatedPods).toBe(0);
+    expect(weu.points[weu.points.length - 1].ingressIsolatedPods).toBeGreaterThan(0);
+    const env = (await get(t, `/api/fleet/history?${range}&groupBy=environment`).expect(200)).body as FleetHistory;
+    const prod = env.series.find((x) => x.key === 'prod')!;
+    const members = byCluster.series.filter((x) => x.name.startsWith('aks-prod-'));
+    prod.points.forEach((p, i) => {
+      expect(p.pods).toBe(members[0].points[i].pods + members[1].points[i].pods);
+      expect(p.ingressIsolatedPods).toBe(members[0].points[i].ingressIsolatedPods + members[1].points[i].ingressIsolatedPods);
+      expect(p.egressIsolatedPods).toBe(members[0].points[i].egressIsolatedPods + members[1].points[i].egressIsolatedPods);
+    });
+  });
+
+  it('lists every cluster as it stood at a past time, and as the cluster list does now', async () => {
+    const now = (await get(t, '/api/fleet/clusters').expect(200)).body as FleetClustersAt;
+    const list = (await get(t, '/api/clusters?limit=100').expect(200)).body as Page<ClusterSummary>;
+    expect(now.at).toBeNull();
+    expect(now.items).toEqual(list.items);
+
+    // 35 days ago: the snapshots of the demo's fourth week (README row 3) are in force.
+    const when = ago(35);
+    const past = (await get(t, `/api/fleet/clusters?at=${iso(when)}`).expect(200)).body as FleetClustersAt;
+    expect(past.at).toBe(iso(when));
+    expect(past.items.map((c) => c.name)).toEqual(['aks-dev-sandbox', 'aks-prod-neu', 'aks-prod-weu', 'aks-stg-calico', 'lab-1']);
+    for (const [name, rows] of Object.entries(README)) {
+      const c = past.items.find((x) => x.name === name)!;
+      expect(c.posture!.takenAt, name).toBe(iso(ago(35)));
+      expect(c.lastSnapshot!.startedAt, name).toBe(iso(ago(35)));
+      expect([c.posture!.ingress.namespacesWithDefaultDeny, c.posture!.egress.namespacesWithDefaultDeny], name).toEqual(rows[3]);
+      const h = (await get(t, `/api/clusters/${c.id}/history?from=${iso(ago(36))}&to=${iso(when)}`).expect(200)).body as ClusterHistory;
+      expect(c.posture!.snapshotId).toBe(h.points[h.points.length - 1].snapshotId);
+      expect(c.posture!.ingress.pods).toBeCloseTo(h.points[h.points.length - 1].ingress.podCoverage!);
+    }
+    // Staleness is judged at `at`: fresh at the snapshot, stale three hours later on an hourly
+    // schedule. The totals match the summary's at the same time.
+    expect(past.items.find((c) => c.name === 'aks-prod-weu')!.stale).toBe(false);
+    const summary = (await get(t, `/api/fleet/summary?at=${iso(when)}`).expect(200)).body as FleetSummary;
+    expect(past.items.reduce((n, c) => n + (c.posture?.ingress.namespacesWithDefaultDeny ?? 0), 0)).toBe(summary.totals.defaultDenyIngress);
+    expect(past.items.reduce((n, c) => n + (c.posture?.egress.namespacesWithDefaultDeny ?? 0), 0)).toBe(summary.totals.defaultDenyEgress);
+
+    const later = (await get(t, `/api/fleet/clusters?at=${iso(new Date(when.getTime() + 3 * 3_600_000))}`).expect(200)).body as FleetClustersAt;
+    expect(later.items.find((c) => c.name === 'aks-prod-weu')!.stale).toBe(true);
+
+    const prod = (await get(t, `/api/fleet/clusters?at=${iso(when)}&environment=prod`).expect(200)).body as FleetClustersAt;
+    expect(prod.items.map((c) => c.name)).toEqual(['aks-prod-neu', 'aks-prod-weu']);
+    // Before any snapshot, clusters registered later did not exist yet.
+    expect(((await get(t, '/api/fleet/clusters?at=2020-01-01T00:00:00Z').expect(200)).body as FleetClustersAt).items).toEqual([]);
+    // lab-1 was registered today but has snapshots 100 days back: it is listed 99 days ago.
+    const lab1 = ((await get(t, `/api/fleet/clusters?at=${iso(ago(99))}`).expect(200)).body as FleetClustersAt).items;
+    expect(lab1.map((c) => c.name)).toEqual(['lab-1']);
+    expect(lab1[0].posture!.ingress.namespacesWithDefaultDeny).toBe(0);
+    await get(t, '/api/fleet/clusters?at=soon').expect(400);
+    await get(t, '/api/fleet/clusters?groupBy=team').expect(400);
+  });
+
   it('summarises the fleet now and at a past time, per environment and team', async () => {
     const now = (await get(t, '/api/fleet/summary').expect(200)).body as FleetSummary;
     expect(now.at).toBeNull();
@@ -194,7 +262,7 @@ describe('history API', () => {
   it('documents its routes in OpenAPI', async () => {
     const doc = (await request(t.app.getHttpServer()).get('/api/openapi.json').expect(200)).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/api/clusters/{id}/history', '/api/clusters/{id}/namespaces/{namespace}/history', '/api/fleet/history', '/api/fleet/summary', '/api/findings', '/api/findings/rules',
+      '/api/clusters/{id}/history', '/api/clusters/{id}/namespaces/{namespace}/history', '/api/fleet/history', '/api/fleet/summary', '/api/fleet/clusters', '/api/findings', '/api/findings/rules',
     ]));
     expect(doc.paths['/api/fleet/history'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'bucket', 'groupBy']));
   });

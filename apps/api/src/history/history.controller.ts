@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { ClusterHistory, FleetHistory, FleetSummary, NamespaceHistory } from '@kordon/contracts';
+import type { ClusterHistory, FleetClustersAt, FleetHistory, FleetSummary, NamespaceHistory } from '@kordon/contracts';
 import { Roles } from '../auth/auth.guard';
 import { READ_AGGREGATES } from '../auth/roles';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
 import { NamespaceParam } from '../posture/dto/posture.dto';
 import {
-  ClusterHistoryDto, FleetHistoryDto, FleetHistoryQuery, FleetSummaryDto, FleetSummaryQuery, HistoryQuery, NamespaceHistoryDto,
+  ClusterHistoryDto, FleetClustersDto, FleetClustersQuery, FleetHistoryDto, FleetHistoryQuery, FleetSummaryDto, FleetSummaryQuery, HistoryQuery, NamespaceHistoryDto,
 } from './dto/history.dto';
 import { HistoryService } from './history.service';
 import { CachedRead } from '../read-cache/read-cache.interceptor';
@@ -60,6 +60,21 @@ export class HistoryController {
   @ApiBadRequestResponse({ description: RANGE_ERRORS })
   fleet(@Query() q: FleetHistoryQuery): Promise<FleetHistory> {
     return this.history.fleet(q);
+  }
+
+  @Get('fleet/clusters')
+  @CachedRead()
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({
+    summary: 'Time travel for the fleet list: every cluster as it stood at `at`',
+    description:
+      "The cluster list's rows with, per cluster, the last snapshot started up to `at` (any status) and the posture of the last one that succeeded by then; " +
+      '`stale` is judged at `at`. Clusters registered after `at` with no earlier snapshot are left out. Without `at`, the rows equal `GET /api/clusters`.',
+  })
+  @ApiOkResponse({ type: FleetClustersDto })
+  @ApiBadRequestResponse({ description: 'Malformed time or filter' })
+  clusters(@Query() q: FleetClustersQuery): Promise<FleetClustersAt> {
+    return this.history.clustersAt(q);
   }
 
   @Get('fleet/summary')

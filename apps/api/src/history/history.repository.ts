@@ -39,6 +39,31 @@ export interface FleetPointRow {
   namespaces: number | null;
   dd_ingress: number | null;
   dd_egress: number | null;
+  pods: number;
+  ingress_isolated_pods: number;
+  egress_isolated_pods: number;
+}
+
+export interface FleetClusterAtRow {
+  id: string;
+  name: string;
+  source: string;
+  environment: string | null;
+  team: string | null;
+  demo: boolean;
+  enabled: boolean;
+  schedule_minutes: number;
+  last_id: string | null;
+  last_status: string | null;
+  last_trigger: string | null;
+  last_started_at: Date | null;
+  last_finished_at: Date | null;
+  last_failure_reason: string | null;
+  good_id: string | null;
+  good_started_at: Date | null;
+  policy_engine: string | null;
+  network_plugin: string | null;
+  posture: Record<string, unknown> | null;
 }
 
 export interface FleetClusterRow {
@@ -108,32 +133,66 @@ export class HistoryRepository {
   /**
    * Per live cluster: the last snapshot of each bucket in the range, plus the snapshot in force
    * when the range starts (bucket null), so a cluster snapshotted less often than the bucket
-   * still counts in every bucket with the posture it had then.
+   * still counts in every bucket with the posture it had then. Pod totals come from the chosen
+   * snapshots' namespace rows (primary-key lookups), never from the whole history.
    */
   fleetPoints(from: Date, to: Date, bucket: string, f: FleetFilter) {
     return this.prisma.$queryRaw<FleetPointRow[]>`
-      WITH live AS (SELECT c.id FROM cluster c WHERE ${clusterFilter(f)})
-      SELECT cluster_id, NULL::timestamptz AS bucket, namespaces, dd_ingress, dd_egress FROM (
-        SELECT l.id AS cluster_id, (s.posture->>'namespaces')::int AS namespaces,
-               (s.posture->'ingress'->>'namespacesWithDefaultDeny')::int AS dd_ingress,
-               (s.posture->'egress'->>'namespacesWithDefaultDeny')::int AS dd_egress
+      WITH live AS (SELECT c.id FROM cluster c WHERE ${clusterFilter(f)}),
+      chosen AS (
+        SELECT l.id AS cluster_id, NULL::timestamptz AS bucket, s.id AS snapshot_id, s.posture
         FROM live l
         JOIN LATERAL (
-          SELECT s.posture FROM snapshot s
+          SELECT s.id, s.posture FROM snapshot s
           WHERE s.cluster_id = l.id AND s.status = 'succeeded' AND s.started_at < ${from}
           ORDER BY s.started_at DESC, s.id DESC LIMIT 1
         ) s ON true
-      ) before
-      UNION ALL
-      SELECT * FROM (
-        SELECT DISTINCT ON (s.cluster_id, 2) s.cluster_id, date_trunc(${bucket}::text, s.started_at, 'UTC') AS bucket,
-               (s.posture->>'namespaces')::int AS namespaces,
-               (s.posture->'ingress'->>'namespacesWithDefaultDeny')::int AS dd_ingress,
-               (s.posture->'egress'->>'namespacesWithDefaultDeny')::int AS dd_egress
-        FROM snapshot s JOIN live l ON l.id = s.cluster_id
-        WHERE s.status = 'succeeded' AND s.started_at >= ${from} AND s.started_at <= ${to}
-        ORDER BY s.cluster_id, 2, s.started_at DESC, s.id DESC
-      ) inside`;
+        UNION ALL
+        SELECT * FROM (
+          SELECT DISTINCT ON (s.cluster_id, 2) s.cluster_id, date_trunc(${bucket}::text, s.started_at, 'UTC') AS bucket, s.id AS snapshot_id, s.posture
+          FROM snapshot s JOIN live l ON l.id = s.cluster_id
+          WHERE s.status = 'succeeded' AND s.started_at >= ${from} AND s.started_at <= ${to}
+          ORDER BY s.cluster_id, 2, s.started_at DESC, s.id DESC
+        ) inside
+      )
+      SELECT ch.cluster_id, ch.bucket,
+             (ch.posture->>'namespaces')::int AS namespaces,
+             (ch.posture->'ingress'->>'namespacesWithDefaultDeny')::int AS dd_ingress,
+             (ch.posture->'egress'->>'namespacesWithDefaultDeny')::int AS dd_egress,
+             a.pods, a.ingress_isolated_pods, a.egress_isolated_pods
+      FROM chosen ch
+      CROSS JOIN LATERAL (
+        SELECT coalesce(sum(p.pods), 0)::int AS pods,
+               coalesce(sum(p.ingress_isolated_pods), 0)::int AS ingress_isolated_pods,
+               coalesce(sum(p.egress_isolated_pods), 0)::int AS egress_isolated_pods
+        FROM namespace_posture p WHERE p.snapshot_id = ch.snapshot_id AND NOT p.excluded
+      ) a`;
+  }
+
+  /**
+   * Every live cluster at `at` (or now): the last snapshot started by then (any status) and the
+   * last succeeded one, as the cluster list reads them today. A cluster registered after `at`
+   * with no snapshot before it did not exist yet and is left out.
+   */
+  fleetClustersAt(at: Date | undefined, f: FleetFilter) {
+    const upTo = at ? Prisma.sql`AND s.started_at <= ${at}` : Prisma.empty;
+    const existed = at ? Prisma.sql`AND (c.created_at <= ${at} OR l.id IS NOT NULL)` : Prisma.empty;
+    return this.prisma.$queryRaw<FleetClusterAtRow[]>`
+      SELECT c.id, c.name, c.source::text AS source, c.environment, c.team, c.demo, c.enabled, c.schedule_minutes,
+             l.id AS last_id, l.status::text AS last_status, l.trigger::text AS last_trigger, l.started_at AS last_started_at,
+             l.finished_at AS last_finished_at, l.failure_reason AS last_failure_reason,
+             g.id AS good_id, g.started_at AS good_started_at, g.policy_engine, g.network_profile->>'networkPlugin' AS network_plugin, g.posture
+      FROM cluster c
+      LEFT JOIN LATERAL (
+        SELECT s.id, s.status, s.trigger, s.started_at, s.finished_at, s.failure_reason FROM snapshot s
+        WHERE s.cluster_id = c.id ${upTo} ORDER BY s.started_at DESC, s.id DESC LIMIT 1
+      ) l ON true
+      LEFT JOIN LATERAL (
+        SELECT s.id, s.started_at, s.policy_engine, s.network_profile, s.posture FROM snapshot s
+        WHERE s.cluster_id = c.id AND s.status = 'succeeded' ${upTo} ORDER BY s.started_at DESC, s.id DESC LIMIT 1
+      ) g ON true
+      WHERE ${clusterFilter(f)} ${existed}
+      ORDER BY c.name`;
   }
 
   /** Each live cluster's snapshot in force (latest, or at `at`) with its namespace totals. */

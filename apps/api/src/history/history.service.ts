@@ -2,20 +2,53 @@
 // it), and fleet roll-ups by environment, team or cluster for rollout progress.
 import { Injectable } from '@nestjs/common';
 import type {
-  ClusterHistory, ClusterHistoryDirection, FleetGroupBy, FleetGroupSummary, FleetHistory, FleetRollupPoint, FleetSeries, FleetSummary,
-  FleetTotals, FindingSeverity, NamespaceHistory, NamespaceHistoryPoint,
+  ClusterHistory, ClusterHistoryDirection, ClusterSummary, FleetClustersAt, FleetGroupBy, FleetGroupSummary, FleetHistory, FleetRollupPoint, FleetSeries, FleetSummary,
+  FleetTotals, FindingSeverity, NamespaceHistory, NamespaceHistoryPoint, PolicyEngineName, PostureSummary, SnapshotSummary,
 } from '@kordon/contracts';
 import { ClustersService } from '../clusters/clusters.service';
 import { parseInstant } from '../posture/query-input';
-import type { FleetHistoryQuery, FleetSummaryQuery, HistoryQuery } from './dto/history.dto';
+import type { FleetClustersQuery, FleetHistoryQuery, FleetSummaryQuery, HistoryQuery } from './dto/history.dto';
 import { HistoryErrorCode, HistoryException } from './history.exception';
-import { HistoryRepository, type FleetClusterRow, type FleetPointRow, type NamespacePointRow } from './history.repository';
-import { doNotCache } from '../read-cache/cache-hints';
+import { HistoryRepository, type FleetClusterAtRow, type FleetClusterRow, type FleetPointRow, type NamespacePointRow } from './history.repository';
+import { cacheUntil, doNotCache } from '../read-cache/cache-hints';
 import { bucketStarts, resolveRange, type TimeRange } from './time-range';
 
 const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 const NONE = '(none)';
 const SEVERITIES: FindingSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
+const ENGINES: PolicyEngineName[] = ['azure', 'calico', 'cilium', 'none', 'unknown'];
+
+/** A cluster-list row as it stood at `judgedAt` (staleness is judged then, as the list does now). */
+function clusterAt(r: FleetClusterAtRow, judgedAt: Date): ClusterSummary {
+  const engine = (r.policy_engine ?? 'unknown') as PolicyEngineName;
+  const lastSnapshot: SnapshotSummary | null = r.last_id
+    ? {
+        id: r.last_id,
+        status: r.last_status as SnapshotSummary['status'],
+        trigger: r.last_trigger as SnapshotSummary['trigger'],
+        startedAt: r.last_started_at!.toISOString(),
+        finishedAt: r.last_finished_at?.toISOString() ?? null,
+        failureReason: r.last_failure_reason,
+      }
+    : null;
+  const staleAfterMs = 2 * r.schedule_minutes * 60_000;
+  const good = r.good_started_at;
+  return {
+    id: r.id,
+    name: r.name,
+    source: r.source as ClusterSummary['source'],
+    environment: r.environment,
+    team: r.team,
+    demo: r.demo,
+    enabled: r.enabled,
+    scheduleMinutes: r.schedule_minutes,
+    engine: ENGINES.includes(engine) ? engine : 'unknown',
+    networkPlugin: r.network_plugin,
+    lastSnapshot,
+    posture: r.posture && r.good_id && good ? ({ ...r.posture, snapshotId: r.good_id, takenAt: good.toISOString() } as unknown as PostureSummary) : null,
+    stale: r.enabled && (!good || judgedAt.getTime() - good.getTime() > staleAfterMs),
+  };
+}
 
 interface StoredDirection { pods?: number; workloads?: number; namespacesWithDefaultDeny?: number }
 
@@ -143,7 +176,10 @@ export class HistoryService {
       if (!series.has(id)) {
         series.set(id, {
           ...g,
-          points: buckets.map((b) => ({ bucket: new Date(b).toISOString(), clusters: 0, namespaces: 0, defaultDenyIngress: 0, defaultDenyEgress: 0, defaultDenyIngressShare: null, defaultDenyEgressShare: null })),
+          points: buckets.map((b) => ({
+            bucket: new Date(b).toISOString(), clusters: 0, namespaces: 0, defaultDenyIngress: 0, defaultDenyEgress: 0, defaultDenyIngressShare: null,
+            defaultDenyEgressShare: null, pods: 0, ingressIsolatedPods: 0, egressIsolatedPods: 0, ingressPodCoverage: null, egressPodCoverage: null,
+          })),
         });
       }
       const points = series.get(id)!.points;
@@ -158,12 +194,17 @@ export class HistoryService {
         p.namespaces += current.namespaces ?? 0;
         p.defaultDenyIngress += current.dd_ingress ?? 0;
         p.defaultDenyEgress += current.dd_egress ?? 0;
+        p.pods += current.pods;
+        p.ingressIsolatedPods += current.ingress_isolated_pods;
+        p.egressIsolatedPods += current.egress_isolated_pods;
       });
     }
     for (const s of series.values()) {
       for (const p of s.points) {
         p.defaultDenyIngressShare = share(p.defaultDenyIngress, p.namespaces);
         p.defaultDenyEgressShare = share(p.defaultDenyEgress, p.namespaces);
+        p.ingressPodCoverage = share(p.ingressIsolatedPods, p.pods);
+        p.egressPodCoverage = share(p.egressIsolatedPods, p.pods);
       }
     }
     return {
@@ -173,6 +214,23 @@ export class HistoryService {
       groupBy,
       series: [...series.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     };
+  }
+
+  async clustersAt(q: FleetClustersQuery): Promise<FleetClustersAt> {
+    const at = parseInstant(q.at, 'at');
+    const now = new Date();
+    // A past time judges staleness then, and that answer never changes; "now" (or a time still
+    // to come) judges it now, so the answer holds until the first fresh cluster turns stale.
+    const past = at !== undefined && at.getTime() < now.getTime();
+    const rows = await this.repo.fleetClustersAt(past ? at : undefined, { environment: q.environment, team: q.team });
+    const judgedAt = past ? at! : now;
+    if (!past) {
+      for (const r of rows) {
+        const until = r.good_started_at ? r.good_started_at.getTime() + 2 * r.schedule_minutes * 60_000 : null;
+        if (r.enabled && until !== null && until >= now.getTime()) cacheUntil(until + 1);
+      }
+    }
+    return { at: at?.toISOString() ?? null, items: rows.map((r) => clusterAt(r, judgedAt)) };
   }
 
   async summary(q: FleetSummaryQuery): Promise<FleetSummary> {

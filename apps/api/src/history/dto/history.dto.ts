@@ -2,7 +2,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import type {
-  ClusterHistory, ClusterHistoryDirection, ClusterHistoryPoint, FleetGroupBy, FleetGroupSummary, FleetHistory, FleetRollupPoint, FleetSeries,
+  ClusterHistory, ClusterHistoryDirection, ClusterHistoryPoint, ClusterSummary, FleetClustersAt, FleetGroupBy, FleetGroupSummary, FleetHistory, FleetRollupPoint, FleetSeries,
   FleetSummary, FleetTotals, HistoryBucket, NamespaceHistory, NamespaceHistoryDirection, NamespaceHistoryPoint,
 } from '@kordon/contracts';
 import { HISTORY_BUCKETS, MAX_POINTS } from '../time-range';
@@ -38,6 +38,11 @@ export class FleetHistoryQuery extends HistoryQuery {
 
 export class FleetSummaryQuery extends FleetFilterQuery {
   @ApiPropertyOptional({ format: 'date-time', description: "Each cluster's snapshot in force at this time instead of its latest" })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' }) at?: string;
+}
+
+export class FleetClustersQuery extends FleetFilterQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Every cluster as it stood at this time; default: now. A date without a time is its start (UTC).' })
   @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' }) at?: string;
 }
 
@@ -106,6 +111,11 @@ class FleetRollupPointDto implements FleetRollupPoint {
   @ApiProperty() defaultDenyEgress!: number;
   @ApiProperty({ type: Number, nullable: true }) defaultDenyIngressShare!: number | null;
   @ApiProperty({ type: Number, nullable: true }) defaultDenyEgressShare!: number | null;
+  @ApiProperty({ description: 'Pods in non-excluded namespaces' }) pods!: number;
+  @ApiProperty() ingressIsolatedPods!: number;
+  @ApiProperty() egressIsolatedPods!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'ingressIsolatedPods / pods' }) ingressPodCoverage!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'egressIsolatedPods / pods' }) egressPodCoverage!: number | null;
 }
 
 class FleetSeriesDto implements FleetSeries {
@@ -156,4 +166,14 @@ export class FleetSummaryDto implements FleetSummary {
   @ApiProperty({ type: FleetTotalsDto }) totals!: FleetTotalsDto;
   @ApiProperty({ type: [FleetGroupSummaryDto] }) byEnvironment!: FleetGroupSummaryDto[];
   @ApiProperty({ type: [FleetGroupSummaryDto] }) byTeam!: FleetGroupSummaryDto[];
+}
+
+export class FleetClustersDto implements FleetClustersAt {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The time asked for; null for now' }) at!: string | null;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Rows shaped as GET /api/clusters items (ClusterSummary), as they stood at `at`, by name',
+  })
+  items!: ClusterSummary[];
 }
