@@ -48,6 +48,34 @@ export interface Connection {
   conn: string;
 }
 
+/** A NetworkPolicy named by namespace and name. */
+export interface PolicyName {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Why one side of a connection lets it through, for one direction: the source's egress or the
+ * destination's ingress. With several distinct pods on a side (a non-uniform workload) the
+ * answer is the union over them, so `defaultAllow` and `policies` can both be set.
+ */
+export interface SideAllowance {
+  /** The workload this side is about; null for an external address range (not governed). */
+  peer: string | null;
+  /** Some pod on this side is not isolated in this direction: allowed by default. */
+  defaultAllow: boolean;
+  /** Policies selecting this side for the direction whose rules admit the other side on some allowed port. */
+  policies: PolicyName[];
+  /** Not evaluated on this side: CRD policies (`Kind/name`) or hostNetwork; shown as open. */
+  notEvaluated: string[];
+}
+
+/** Which policies allow a connection: egress at the source and ingress at the destination. */
+export interface ConnectionAllowance {
+  egress: SideAllowance;
+  ingress: SideAllowance;
+}
+
 export interface NamespaceMatrix {
   /** Every namespace, sorted; excluded ones included (and listed in `excluded`). */
   namespaces: string[];
@@ -95,6 +123,13 @@ export interface ReachabilityReport {
   whereCanGo(workload: string): Connection[];
   /** The connection set between two peers (workload ids or external ranges). */
   between(src: string, dst: string): ConnectionSet;
+  /**
+   * The policies behind a connection between two peers (workload ids or external ranges): for
+   * the source, the egress policies selecting it whose rules admit the destination; for the
+   * destination, the ingress policies selecting it whose rules admit the source. A rule counts
+   * only when its ports meet the connection actually allowed.
+   */
+  allowedBy(src: string, dst: string): ConnectionAllowance;
   namespaceMatrix(): NamespaceMatrix;
 }
 
@@ -717,6 +752,77 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     throw new RangeError(`unknown peer "${s === undefined ? src : dst}"`);
   };
 
+  /** Whether entry `id` admits endpoint `peer` (or, with `range`, that external range). */
+  const entryAdmits = (id: number, peer: { endpoint: number } | { range: number }): boolean => {
+    const t = entries[id].target;
+    if (t.kind === 'any') return true;
+    if ('endpoint' in peer) {
+      if (t.kind === 'allPods') return true;
+      return t.kind === 'peer' && endpoints[peer.endpoint].members.includes(t.id);
+    }
+    return t.kind === 'ipBlock' && rangeBounds[peer.range].blocks.includes(t.id);
+  };
+  /**
+   * One side's allowance: `self` endpoints in direction `d`, against the other side (endpoints
+   * or a range). `portsOf` gives the destination's ports for resolving named ports.
+   */
+  const sideAllowance = (
+    peerId: string,
+    self: number[],
+    d: Direction,
+    others: { endpoint: number }[] | { range: number }[],
+    allowed: ConnectionSet,
+  ): SideAllowance => {
+    const out: SideAllowance = { peer: peerId, defaultAllow: false, policies: [], notEvaluated: [] };
+    const seen = new Set<number>();
+    const notes = new Set<string>();
+    for (const e of self) {
+      const ep = endpoints[e];
+      if (ep.crd[d].length > 0) ep.crd[d].forEach((r) => notes.add(r));
+      if (ep.hostNetwork && (ep.selecting[d].length > 0 || ep.crd[d].length > 0)) notes.add('hostNetwork');
+      if (ep.selecting[d].length === 0) {
+        if (ep.crd[d].length === 0) out.defaultAllow = true;
+        continue;
+      }
+      if (ep.hostNetwork || ep.crd[d].length > 0) continue;
+      for (const pi of ep.selecting[d]) {
+        if (seen.has(pi)) continue;
+        const admits = policyEntries.get(pi)![d].some((id) =>
+          (others as ({ endpoint: number } | { range: number })[]).some((o) => {
+            if (!entryAdmits(id, o)) return false;
+            // Ports are the destination's: ours for ingress, the other side's for egress.
+            const dstPorts: readonly ContainerPort[] | null =
+              d === 'ingress' ? ep.ports : 'endpoint' in o ? endpoints[o.endpoint].ports : null;
+            const s = specs[entries[id].spec];
+            const set = s.fixed ?? ruleConnections(s.rule, dstPorts);
+            return !set.intersect(allowed).isEmpty();
+          }),
+        );
+        if (admits) seen.add(pi);
+      }
+    }
+    out.policies = [...seen]
+      .map((pi) => ({ namespace: policies[pi].namespace, name: policies[pi].name }))
+      .sort((x, y) => byString(x.namespace, y.namespace) || byString(x.name, y.name));
+    out.notEvaluated = [...notes].sort(byString);
+    return out;
+  };
+  const external = (): SideAllowance => ({ peer: null, defaultAllow: false, policies: [], notEvaluated: [] });
+  const allowedBy = (src: string, dst: string): ConnectionAllowance => {
+    const allowed = between(src, dst);
+    const s = workloadById.get(src);
+    const t = workloadById.get(dst);
+    const eps = (w: number) => workloads[w].endpoints;
+    if (s !== undefined && t !== undefined) {
+      return {
+        egress: sideAllowance(src, eps(s), 'egress', eps(t).map((endpoint) => ({ endpoint })), allowed),
+        ingress: sideAllowance(dst, eps(t), 'ingress', eps(s).map((endpoint) => ({ endpoint })), allowed),
+      };
+    }
+    if (s !== undefined) return { egress: sideAllowance(src, eps(s), 'egress', [{ range: rangeIndex.get(dst)! }], allowed), ingress: external() };
+    return { egress: external(), ingress: sideAllowance(dst, eps(t!), 'ingress', [{ range: rangeIndex.get(src)! }], allowed) };
+  };
+
   let matrix: NamespaceMatrix | null = null;
   const namespaceMatrix = (): NamespaceMatrix => {
     if (matrix) return matrix;
@@ -880,6 +986,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     whoCanReach,
     whereCanGo,
     between,
+    allowedBy,
     namespaceMatrix,
   };
 }
