@@ -51,12 +51,60 @@ export interface ReachabilityWorkloadRef {
 
 export type ReachabilityDirection = 'ingress' | 'egress';
 
+/** A NetworkPolicy by namespace and name. */
+export interface ReachabilityPolicyRef {
+  namespace: string;
+  name: string;
+}
+
+/** Why one side lets a connection through: the source's egress, or the destination's ingress. */
+export interface ReachabilitySideAllowance {
+  /** The workload of this side; null for an external address range (not governed by policies). */
+  peer: string | null;
+  /** Some pod of this side is not isolated in this direction: no policy selects it, allowed by default. */
+  defaultAllow: boolean;
+  /** Policies selecting this side for the direction whose rules admit the other side on an allowed port. */
+  policies: ReachabilityPolicyRef[];
+  /** What was not evaluated on this side (CRD policies as `Kind/name`, `hostNetwork`): shown as open. */
+  notEvaluated: string[];
+}
+
+export interface ReachabilityAllowance {
+  egress: ReachabilitySideAllowance;
+  ingress: ReachabilitySideAllowance;
+}
+
+/** A connection with the policies that allow it. */
+export interface ExplainedConnection extends ReachabilityConnection {
+  allowedBy: ReachabilityAllowance;
+}
+
+/** The workload connections from the workloads of one namespace to those of another. */
+export interface NamespacePairReachability {
+  snapshot: ReachabilitySnapshotRef;
+  from: string;
+  to: string;
+  /** The matrix cell's connection set for the pair (`No Connections` when none). */
+  conn: string;
+  /** Sorted by src then dst; between distinct workloads. */
+  connections: ExplainedConnection[];
+  notEvaluated: ReachabilityNotEvaluated[];
+}
+
+/** Workloads of a snapshot, for picking one. */
+export interface ReachabilityWorkloadList {
+  snapshot: ReachabilitySnapshotRef;
+  items: ReachabilityWorkloadRef[];
+  /** Matching workloads in all (items stop at the limit). */
+  total: number;
+}
+
 export interface WorkloadReachability {
   snapshot: ReachabilitySnapshotRef;
   workload: ReachabilityWorkloadRef;
   /** `ingress`: who can reach the workload (dst is the workload); `egress`: where it can go. */
   direction: ReachabilityDirection;
-  /** Sorted by src then dst; from/to other workloads and external address ranges. */
-  connections: ReachabilityConnection[];
+  /** Sorted by src then dst; from/to other workloads and external address ranges, each with the policies allowing it. */
+  connections: ExplainedConnection[];
   notEvaluated: ReachabilityNotEvaluated[];
 }

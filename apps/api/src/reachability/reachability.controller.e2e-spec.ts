@@ -59,6 +59,9 @@ spec:
 
 const DAY = 86_400_000;
 
+/** Connections without their explanation, to compare with the engine's plain list. */
+const plain = (cs: { src: string; dst: string; conn: string }[]) => cs.map(({ src, dst, conn }) => ({ src, dst, conn }));
+
 describe('reachability endpoints', () => {
   let t: TestApp;
   let clusterId: string;
@@ -90,8 +93,8 @@ describe('reachability endpoints', () => {
     expect(res.body.snapshot).toEqual({ id: after.id, clusterId, takenAt: after.at.toISOString() });
     expect(res.body.workload).toMatchObject({ id: 'shop/api', namespace: 'shop', kind: 'Deployment', name: 'api', basis: 'pods', uniform: true });
     expect(res.body.direction).toBe('ingress');
-    expect(res.body.connections).toEqual([{ src: 'shop/frontend', dst: 'shop/api', conn: 'TCP 8080' }]);
-    expect(res.body.connections).toEqual(engineOn(closedFiles).whoCanReach('shop/api'));
+    expect(plain(res.body.connections)).toEqual([{ src: 'shop/frontend', dst: 'shop/api', conn: 'TCP 8080' }]);
+    expect(plain(res.body.connections)).toEqual(engineOn(closedFiles).whoCanReach('shop/api'));
     expect(Array.isArray(res.body.notEvaluated)).toBe(true);
     // No network profile was uploaded: the engine is unknown, which the answer says.
     expect(res.body.notEvaluated.map((n: { object: string }) => n.object)).toContain('networkProfile');
@@ -101,22 +104,22 @@ describe('reachability endpoints', () => {
     const at = new Date(before.at.getTime() + 3_600_000).toISOString();
     const res = await http().get(`/api/clusters/${clusterId}/reachability/workloads/shop/api/ingress`).query({ at }).set(auth).expect(200);
     expect(res.body.snapshot.id).toBe(before.id);
-    expect(res.body.connections).toEqual(engineOn(openFiles).whoCanReach('shop/api'));
-    expect(res.body.connections).toContainEqual({ src: 'shop/frontend', dst: 'shop/api', conn: 'All Connections' });
+    expect(plain(res.body.connections)).toEqual(engineOn(openFiles).whoCanReach('shop/api'));
+    expect(plain(res.body.connections)).toContainEqual({ src: 'shop/frontend', dst: 'shop/api', conn: 'All Connections' });
     expect(res.body.connections.some((c: { src: string }) => /^\d+\.\d+\.\d+\.\d+-/.test(c.src))).toBe(true);
   });
 
   it('where a workload can go (egress), at the latest and in the past', async () => {
     const res = await http().get(`/api/clusters/${clusterId}/reachability/workloads/shop/frontend/egress`).set(auth).expect(200);
     expect(res.body.direction).toBe('egress');
-    expect(res.body.connections).toEqual(engineOn(closedFiles).whereCanGo('shop/frontend'));
-    expect(res.body.connections).toContainEqual({ src: 'shop/frontend', dst: 'shop/api', conn: 'TCP 8080' });
+    expect(plain(res.body.connections)).toEqual(engineOn(closedFiles).whereCanGo('shop/frontend'));
+    expect(plain(res.body.connections)).toContainEqual({ src: 'shop/frontend', dst: 'shop/api', conn: 'TCP 8080' });
     const past = await http()
       .get(`/api/clusters/${clusterId}/reachability/workloads/shop/frontend/egress`)
       .query({ at: new Date(before.at.getTime() + 1000).toISOString() })
       .set(auth)
       .expect(200);
-    expect(past.body.connections).toContainEqual({ src: 'shop/frontend', dst: 'shop/api', conn: 'All Connections' });
+    expect(plain(past.body.connections)).toContainEqual({ src: 'shop/frontend', dst: 'shop/api', conn: 'All Connections' });
   });
 
   it('the namespace matrix is the engine matrix', async () => {
@@ -129,6 +132,46 @@ describe('reachability endpoints', () => {
     const intoData = (cells: { src: string; dst: string }[]) => cells.filter((c) => c.dst === 'data').map((c) => c.src);
     expect(intoData(old.body.cells)).toEqual(['data', 'shop']);
     expect(intoData(res.body.cells)).toEqual([]);
+  });
+
+  it('says which policies allow each connection, and when none selects a side', async () => {
+    const res = await http().get(`/api/clusters/${clusterId}/reachability/workloads/shop/api/ingress`).set(auth).expect(200);
+    expect(res.body.connections[0].allowedBy).toEqual({
+      egress: { peer: 'shop/frontend', defaultAllow: true, policies: [], notEvaluated: [] },
+      ingress: { peer: 'shop/api', defaultAllow: false, policies: [{ namespace: 'shop', name: 'api-from-frontend' }], notEvaluated: [] },
+    });
+    const out = await http().get(`/api/clusters/${clusterId}/reachability/workloads/shop/frontend/egress`).set(auth).expect(200);
+    const external = out.body.connections.find((c: { dst: string }) => /^\d/.test(c.dst));
+    expect(external.allowedBy.ingress).toEqual({ peer: null, defaultAllow: false, policies: [], notEvaluated: [] });
+    expect(external.allowedBy.egress.defaultAllow).toBe(true);
+  });
+
+  it('lists the workload connections of one matrix cell, with their policies', async () => {
+    const res = await http().get(`/api/clusters/${clusterId}/reachability/pairs/shop/shop`).set(auth).expect(200);
+    const engine = engineOn(closedFiles);
+    const expected = engine.connections().filter((c) => c.src.startsWith('shop/') && c.dst.startsWith('shop/'));
+    expect(plain(res.body.connections)).toEqual(expected);
+    expect(res.body).toMatchObject({ from: 'shop', to: 'shop', snapshot: { id: after.id } });
+    expect(res.body.conn).toBe(engine.namespaceMatrix().cells.find((c) => c.src === 'shop' && c.dst === 'shop')!.conn);
+    const api = res.body.connections.find((c: { dst: string }) => c.dst === 'shop/api');
+    expect(api.allowedBy.ingress.policies).toEqual([{ namespace: 'shop', name: 'api-from-frontend' }]);
+    const none = await http().get(`/api/clusters/${clusterId}/reachability/pairs/shop/data`).set(auth).expect(200);
+    expect(none.body).toMatchObject({ conn: 'No Connections', connections: [] });
+    const old = await http().get(`/api/clusters/${clusterId}/reachability/pairs/shop/data`).query({ at: new Date(before.at.getTime() + 1).toISOString() }).set(auth).expect(200);
+    expect(old.body.snapshot.id).toBe(before.id);
+    expect(old.body.connections.length).toBeGreaterThan(0);
+    expect(old.body.connections[0].allowedBy.ingress.defaultAllow).toBe(true);
+    await http().get(`/api/clusters/${clusterId}/reachability/pairs/Shop_X/data`).set(auth).expect(400);
+  });
+
+  it('lists the workloads to pick one, searchable', async () => {
+    const res = await http().get(`/api/clusters/${clusterId}/reachability/workloads`).query({ q: 'SHOP/' }).set(auth).expect(200);
+    expect(res.body.items.map((w: { id: string }) => w.id)).toEqual(['shop/api', 'shop/frontend']);
+    expect(res.body.total).toBe(2);
+    const all = await http().get(`/api/clusters/${clusterId}/reachability/workloads`).query({ limit: 1 }).set(auth).expect(200);
+    expect(all.body.items).toHaveLength(1);
+    expect(all.body.total).toBe(engineOn(closedFiles).workloads.length);
+    await http().get(`/api/clusters/${clusterId}/reachability/workloads`).query({ limit: 0 }).set(auth).expect(400);
   });
 
   it('caches the analysed report per snapshot', async () => {
@@ -148,7 +191,7 @@ describe('reachability endpoints', () => {
     expect(amb.body).toMatchObject({ statusCode: 400, error: 'Bad Request', details: { code: 'AMBIGUOUS_WORKLOAD', info: { kinds: ['Deployment', 'StatefulSet'] } } });
     const res = await http().get(`/api/clusters/${clusterId}/reachability/workloads/data/db/ingress`).query({ kind: 'StatefulSet' }).set(auth).expect(200);
     expect(res.body.workload.id).toBe('data/db[StatefulSet]');
-    expect(res.body.connections).toEqual(engineOn(closedFiles).whoCanReach('data/db[StatefulSet]'));
+    expect(plain(res.body.connections)).toEqual(engineOn(closedFiles).whoCanReach('data/db[StatefulSet]'));
   });
 
   it('404 for unknown workloads, clusters, and times before the first snapshot', async () => {
@@ -189,6 +232,8 @@ describe('reachability endpoints', () => {
       ['/api/clusters/{id}/reachability/matrix', 'get', 'ReachabilityMatrixDto'],
       ['/api/clusters/{id}/reachability/workloads/{namespace}/{name}/ingress', 'get', 'WorkloadReachabilityDto'],
       ['/api/clusters/{id}/reachability/workloads/{namespace}/{name}/egress', 'get', 'WorkloadReachabilityDto'],
+      ['/api/clusters/{id}/reachability/pairs/{from}/{to}', 'get', 'NamespacePairReachabilityDto'],
+      ['/api/clusters/{id}/reachability/workloads', 'get', 'ReachabilityWorkloadListDto'],
     ] as const) {
       const op = doc.paths[route]?.[method];
       expect(op, route).toBeDefined();

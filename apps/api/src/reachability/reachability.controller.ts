@@ -5,7 +5,10 @@ import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPar
 import { Roles } from '../auth/auth.guard';
 import { READ_DETAIL } from '../auth/roles';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
-import { AtQuery, ReachabilityMatrixDto, WorkloadParams, WorkloadQuery, WorkloadReachabilityDto } from './dto/reachability.dto';
+import {
+  AtQuery, NamespacePairReachabilityDto, PairParams, ReachabilityMatrixDto, ReachabilityWorkloadListDto, WorkloadListQuery, WorkloadParams, WorkloadQuery,
+  WorkloadReachabilityDto,
+} from './dto/reachability.dto';
 import { ReachabilityService } from './reachability.service';
 import { RetryAfterInterceptor } from './retry-after.interceptor';
 
@@ -29,6 +32,26 @@ export class ReachabilityController {
   @ApiNotFoundResponse({ description: 'Unknown cluster, or no succeeded snapshot (at that time)' })
   matrix(@Param() p: IdParam, @Query() q: AtQuery): Promise<ReachabilityMatrixDto> {
     return this.reachability.matrix(p.id, q.at);
+  }
+
+  @Get('pairs/:from/:to')
+  @Roles(...READ_DETAIL)
+  @ApiOperation({ summary: 'One matrix cell in detail: the workload connections from namespace `from` to namespace `to`, each with the policies allowing it' })
+  @ApiParam({ name: 'from', description: 'Source namespace' })
+  @ApiParam({ name: 'to', description: 'Destination namespace' })
+  @ApiOkResponse({ type: NamespacePairReachabilityDto })
+  @ApiNotFoundResponse({ description: 'Unknown cluster, or no succeeded snapshot (at that time)' })
+  pair(@Param() p: PairParams, @Query() q: AtQuery): Promise<NamespacePairReachabilityDto> {
+    return this.reachability.pair(p.id, p.from, p.to, q.at);
+  }
+
+  @Get('workloads')
+  @Roles(...READ_DETAIL)
+  @ApiOperation({ summary: 'The workloads of the snapshot, searchable by `namespace/name`, to pick one' })
+  @ApiOkResponse({ type: ReachabilityWorkloadListDto })
+  @ApiNotFoundResponse({ description: 'Unknown cluster, or no succeeded snapshot (at that time)' })
+  workloads(@Param() p: IdParam, @Query() q: WorkloadListQuery): Promise<ReachabilityWorkloadListDto> {
+    return this.reachability.workloads(p.id, q);
   }
 
   @Get('workloads/:namespace/:name/ingress')

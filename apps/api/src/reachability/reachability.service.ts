@@ -7,7 +7,10 @@
 // report are never refused; a namespace matrix not yet computed for it is cold work like any other.
 import { Inject, Injectable } from '@nestjs/common';
 import { analyzeReachability, type NamespaceMatrix, type ReachabilityReport } from '@kordon/policy-engine';
-import type { ReachabilityMatrix, ReachabilitySnapshotRef, WorkloadReachability } from '@kordon/contracts';
+import type {
+  ExplainedConnection, NamespacePairReachability, ReachabilityConnection, ReachabilityMatrix, ReachabilitySnapshotRef, ReachabilityWorkloadList,
+  WorkloadReachability,
+} from '@kordon/contracts';
 import { ClustersService } from '../clusters/clusters.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
@@ -18,6 +21,18 @@ import { ReachabilityBusyException, ReachabilityErrorCode, ReachabilityException
 import { parseInstant } from '../common/instant';
 
 export const REPORT_CACHE_SIZE = 4;
+
+/** Each connection with the policies behind it (egress at the source, ingress at the destination). */
+function explain(report: ReachabilityReport, connections: ReachabilityConnection[]): ExplainedConnection[] {
+  return connections.map((c) => ({ ...c, allowedBy: report.allowedBy(c.src, c.dst) }));
+}
+
+/** The pair's connection set when the matrix is not at hand: the union over its workload pairs. */
+function unionText(report: ReachabilityReport, src: { id: string }[], dst: { id: string }[]): string {
+  let acc: ReturnType<ReachabilityReport['between']> | null = null;
+  for (const a of src) for (const b of dst) if (a.id !== b.id) acc = acc ? acc.union(report.between(a.id, b.id)) : report.between(a.id, b.id);
+  return acc ? acc.toString() : 'No Connections';
+}
 
 /** Insertion-ordered Map as an LRU: a hit moves the key to the end, the first key is the oldest. */
 export class LruCache<V> {
@@ -111,9 +126,46 @@ export class ReachabilityService {
       snapshot,
       workload: { ...w },
       direction,
-      connections: direction === 'ingress' ? report.whoCanReach(w.id) : report.whereCanGo(w.id),
+      connections: explain(report, direction === 'ingress' ? report.whoCanReach(w.id) : report.whereCanGo(w.id)),
       notEvaluated: report.notEvaluated,
     };
+  }
+
+  /** The workload connections from namespace `from` to namespace `to`, each with its policies. */
+  async pair(clusterId: string, from: string, to: string, at?: string): Promise<NamespacePairReachability> {
+    const { snapshot, report } = await this.at(clusterId, at);
+    const src = report.workloads.filter((w) => w.namespace === from);
+    const dst = report.workloads.filter((w) => w.namespace === to);
+    const connections: ReachabilityConnection[] = [];
+    for (const a of src) {
+      for (const b of dst) {
+        if (a.id === b.id) continue;
+        const set = report.between(a.id, b.id);
+        if (!set.isEmpty()) connections.push({ src: a.id, dst: b.id, conn: set.toString() });
+      }
+    }
+    connections.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
+    const cell = this.matrixCached(snapshot.id)?.cells.find((c) => c.src === from && c.dst === to);
+    return {
+      snapshot,
+      from,
+      to,
+      conn: cell?.conn ?? unionText(report, src, dst),
+      connections: explain(report, connections),
+      notEvaluated: report.notEvaluated,
+    };
+  }
+
+  /** The snapshot's workloads, filtered by a substring of `namespace/name`, at most `limit`. */
+  async workloads(clusterId: string, opts: { at?: string; q?: string; limit?: number }): Promise<ReachabilityWorkloadList> {
+    const { snapshot, report } = await this.at(clusterId, opts.at);
+    const q = opts.q?.toLowerCase();
+    const all = q ? report.workloads.filter((w) => w.id.toLowerCase().includes(q)) : report.workloads;
+    return { snapshot, items: all.slice(0, opts.limit ?? 200).map((w) => ({ ...w })), total: all.length };
+  }
+
+  private matrixCached(snapshotId: string) {
+    return this.cache.get(snapshotId)?.matrix;
   }
 
   /** The analysed report of the snapshot in force at `at` (the latest without it). */

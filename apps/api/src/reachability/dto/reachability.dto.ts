@@ -1,7 +1,9 @@
 // Requests and responses of the reachability routes, validated and described for OpenAPI.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import type {
+  ExplainedConnection, NamespacePairReachability, ReachabilityAllowance, ReachabilityPolicyRef, ReachabilitySideAllowance, ReachabilityWorkloadList,
   ReachabilityConnection, ReachabilityMatrix, ReachabilityNotEvaluated, ReachabilitySnapshotRef, ReachabilityWorkloadRef, WorkloadReachability,
 } from '@kordon/contracts';
 
@@ -27,6 +29,20 @@ export class WorkloadParams {
   @IsUUID('all', { message: 'id must be a UUID' }) id!: string;
   @MaxLength(63) @Matches(DNS_LABEL, { message: 'namespace must be a Kubernetes namespace name' }) namespace!: string;
   @MaxLength(253) @Matches(DNS_SUBDOMAIN, { message: 'name must be a Kubernetes object name' }) name!: string;
+}
+
+export class PairParams {
+  @IsUUID('all', { message: 'id must be a UUID' }) id!: string;
+  @MaxLength(63) @Matches(DNS_LABEL, { message: 'from must be a Kubernetes namespace name' }) from!: string;
+  @MaxLength(63) @Matches(DNS_LABEL, { message: 'to must be a Kubernetes namespace name' }) to!: string;
+}
+
+export class WorkloadListQuery extends AtQuery {
+  @ApiPropertyOptional({ description: 'Only workloads whose `namespace/name` contains this text (case-insensitive)' })
+  @IsOptional() @IsString() @MaxLength(253) q?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 200 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
 export class ReachabilityConnectionDto implements ReachabilityConnection {
@@ -66,10 +82,46 @@ export class ReachabilityWorkloadRefDto implements ReachabilityWorkloadRef {
   @ApiProperty() uniform!: boolean;
 }
 
+export class ReachabilityPolicyRefDto implements ReachabilityPolicyRef {
+  @ApiProperty() namespace!: string;
+  @ApiProperty() name!: string;
+}
+
+export class ReachabilitySideAllowanceDto implements ReachabilitySideAllowance {
+  @ApiProperty({ type: String, nullable: true, description: 'The workload of this side; null for an external range' }) peer!: string | null;
+  @ApiProperty({ description: 'Some pod of this side is not isolated in this direction: allowed by default' }) defaultAllow!: boolean;
+  @ApiProperty({ type: [ReachabilityPolicyRefDto], description: 'Policies selecting this side for the direction whose rules admit the other side on an allowed port' }) policies!: ReachabilityPolicyRefDto[];
+  @ApiProperty({ type: [String], description: 'Not evaluated here (CRD policies `Kind/name`, `hostNetwork`)' }) notEvaluated!: string[];
+}
+
+export class ReachabilityAllowanceDto implements ReachabilityAllowance {
+  @ApiProperty({ type: ReachabilitySideAllowanceDto, description: "The source's egress" }) egress!: ReachabilitySideAllowanceDto;
+  @ApiProperty({ type: ReachabilitySideAllowanceDto, description: "The destination's ingress" }) ingress!: ReachabilitySideAllowanceDto;
+}
+
+export class ExplainedConnectionDto extends ReachabilityConnectionDto implements ExplainedConnection {
+  @ApiProperty({ type: ReachabilityAllowanceDto, description: 'The policies that allow it' }) allowedBy!: ReachabilityAllowanceDto;
+}
+
+export class NamespacePairReachabilityDto implements NamespacePairReachability {
+  @ApiProperty({ type: ReachabilitySnapshotRefDto }) snapshot!: ReachabilitySnapshotRefDto;
+  @ApiProperty() from!: string;
+  @ApiProperty() to!: string;
+  @ApiProperty({ description: "The matrix cell's connection set" }) conn!: string;
+  @ApiProperty({ type: [ExplainedConnectionDto] }) connections!: ExplainedConnectionDto[];
+  @ApiProperty({ type: [ReachabilityNotEvaluatedDto] }) notEvaluated!: ReachabilityNotEvaluatedDto[];
+}
+
 export class WorkloadReachabilityDto implements WorkloadReachability {
   @ApiProperty({ type: ReachabilitySnapshotRefDto }) snapshot!: ReachabilitySnapshotRefDto;
   @ApiProperty({ type: ReachabilityWorkloadRefDto }) workload!: ReachabilityWorkloadRefDto;
   @ApiProperty({ enum: ['ingress', 'egress'] }) direction!: 'ingress' | 'egress';
-  @ApiProperty({ type: [ReachabilityConnectionDto] }) connections!: ReachabilityConnectionDto[];
+  @ApiProperty({ type: [ExplainedConnectionDto] }) connections!: ExplainedConnectionDto[];
   @ApiProperty({ type: [ReachabilityNotEvaluatedDto] }) notEvaluated!: ReachabilityNotEvaluatedDto[];
+}
+
+export class ReachabilityWorkloadListDto implements ReachabilityWorkloadList {
+  @ApiProperty({ type: ReachabilitySnapshotRefDto }) snapshot!: ReachabilitySnapshotRefDto;
+  @ApiProperty({ type: [ReachabilityWorkloadRefDto] }) items!: ReachabilityWorkloadRefDto[];
+  @ApiProperty({ description: 'Matching workloads in all' }) total!: number;
 }
