@@ -133,3 +133,74 @@ export interface NamespaceDetail {
   policies: PolicyItem[];
   findings: FindingItem[];
 }
+
+/** Why a namespace is left out of roll-ups, when it is. */
+export interface NamespaceExclusion {
+  excludedReason: string | null;
+}
+
+/** `GET /clusters/:id/posture`: rows also carry why they are excluded; `total` counts the matching rows. */
+export interface ClusterPosturePage extends ClusterPosture {
+  items: (NamespacePostureItem & NamespaceExclusion)[];
+  /** Rows matching the filters and search, across all pages. */
+  total: number;
+  /** Position of the first row of this page among them (with `offset` paging). */
+  offset: number;
+}
+
+/** The network profile fields a reader needs, from `networkProfile` as ARM returned it. */
+export interface NetworkProfileView {
+  networkPlugin: string | null;
+  networkPluginMode: string | null;
+  networkPolicy: string | null;
+  networkDataplane: string | null;
+  podCidrs: string[];
+  serviceCidrs: string[];
+  dnsServiceIp: string | null;
+  outboundType: string | null;
+  loadBalancerSku: string | null;
+  ipFamilies: string[];
+}
+
+export interface NodePoolView {
+  name: string;
+  osType: string | null;
+  osSku: string | null;
+  count: number | null;
+  mode: string | null;
+  vmSize: string | null;
+}
+
+/** A platform or enforcement finding of the snapshot: a caveat about what the engine enforces. */
+export interface ProfileCaveat {
+  ruleId: string;
+  category: 'platform' | 'enforcement';
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  title: string;
+  message: string;
+}
+
+/** `GET /clusters/:id/posture/profile`: the cluster's network profile and the engine's caveats at a snapshot. */
+export interface ClusterProfile {
+  cluster: ClusterRef;
+  snapshot: SnapshotRef & { engine: string; enforced: boolean };
+  kubernetesVersion: string | null;
+  /** Null when the snapshot had no network profile (manifests or kubeconfig without ARM access). */
+  networkProfile: NetworkProfileView | null;
+  nodePools: NodePoolView[];
+  /** Pods and nodes counted by the snapshot, for scale caveats. */
+  counts: { namespaces: number; pods: number; nodes: number } | null;
+  caveats: ProfileCaveat[];
+}
+
+/**
+ * `GET /clusters/:id/posture/heatmap`: every namespace in one compact answer. Each row is
+ * `[name, excluded, pods, workloads, ingressIsolatedWorkloads, egressIsolatedWorkloads,
+ * defaultDenyIngress, defaultDenyEgress]`, flags as 0/1, sorted by name.
+ */
+export type HeatmapRow = [name: string, excluded: 0 | 1, pods: number, workloads: number, ingressIsolated: number, egressIsolated: number, defaultDenyIngress: 0 | 1, defaultDenyEgress: 0 | 1];
+
+export interface PostureHeatmap {
+  snapshot: SnapshotRef;
+  rows: HeatmapRow[];
+}

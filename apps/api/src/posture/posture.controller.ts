@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { ClusterPosture, NamespaceDetail } from '@kordon/contracts';
+import type { ClusterPosturePage, ClusterProfile, NamespaceDetail, PostureHeatmap } from '@kordon/contracts';
 import { Roles } from '../auth/auth.guard';
 import { READ_AGGREGATES, READ_DETAIL } from '../auth/roles';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
-import { AtQuery, ClusterPostureDto, NamespaceDetailDto, NamespaceParam, PostureQuery } from './dto/posture.dto';
+import { AtQuery, ClusterPostureDto, ClusterProfileDto, NamespaceDetailDto, NamespaceParam, PostureHeatmapDto, PostureQuery } from './dto/posture.dto';
 import { PostureService } from './posture.service';
 import { CachedRead } from '../read-cache/read-cache.interceptor';
 
@@ -24,8 +24,36 @@ export class PostureController {
   @ApiOkResponse({ type: ClusterPostureDto })
   @ApiBadRequestResponse({ description: 'Malformed id, time, sort, filter, limit or cursor' })
   @ApiNotFoundResponse({ description: 'Unknown cluster, or no succeeded snapshot at or before `at`' })
-  cluster(@Param() p: IdParam, @Query() q: PostureQuery): Promise<ClusterPosture> {
+  cluster(@Param() p: IdParam, @Query() q: PostureQuery): Promise<ClusterPosturePage> {
     return this.posture.cluster(p.id, q);
+  }
+
+  @Get('posture/profile')
+  @CachedRead({ per: 'cluster' })
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({
+    summary: "The cluster's network profile at a snapshot and the engine's caveats",
+    description: 'Plugin, mode, policy engine, dataplane, CIDRs and node pools as the snapshot recorded them, and its platform and enforcement findings (what the engine does not enforce, scale ceilings, retirements).',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ClusterProfileDto })
+  @ApiNotFoundResponse({ description: 'Unknown cluster, or no succeeded snapshot at or before `at`' })
+  profile(@Param() p: IdParam, @Query() q: AtQuery): Promise<ClusterProfile> {
+    return this.posture.profile(p.id, q.at);
+  }
+
+  @Get('posture/heatmap')
+  @CachedRead({ per: 'cluster' })
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({
+    summary: 'Every namespace of a snapshot in one compact answer, for a heatmap',
+    description: 'One tuple per namespace, sorted by name: [name, excluded, pods, workloads, ingress-isolated workloads, egress-isolated workloads, default-deny ingress, default-deny egress] (flags 0/1).',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: PostureHeatmapDto })
+  @ApiNotFoundResponse({ description: 'Unknown cluster, or no succeeded snapshot at or before `at`' })
+  heatmap(@Param() p: IdParam, @Query() q: AtQuery): Promise<PostureHeatmap> {
+    return this.posture.heatmap(p.id, q.at);
   }
 
   @Get('namespaces/:namespace')

@@ -2,6 +2,7 @@
 // the flat namespace rows (never their JSON detail) for the cluster page, and one namespace's
 // detail, labels, policies and workload labels from the content-addressed sets.
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 
 export interface ClusterAtRow {
@@ -61,6 +62,25 @@ export class PostureRepository {
       omit: { detail: true, snapshotId: true, clusterId: true, takenAt: true },
       orderBy: { namespace: 'asc' },
     });
+  }
+
+  /** What the profile card needs of a snapshot: its network profile, node pools and counts. */
+  async snapshotProfile(snapshotId: string) {
+    return this.prisma.snapshot.findUnique({
+      where: { id: snapshotId },
+      select: { networkProfile: true, nodePools: true, kubernetesVersion: true, counts: true },
+    });
+  }
+
+  /** The findings of a set from the given rules (platform and enforcement caveats). */
+  caveats(findingSetHash: string, ruleIds: string[]) {
+    if (ruleIds.length === 0) return Promise.resolve([]);
+    return this.prisma.$queryRaw<{ rule_id: string; severity: string; title: string; message: string }[]>`
+      SELECT f.rule_id, f.severity, f.title, f.message
+      FROM finding_set_member m
+      JOIN LATERAL (SELECT * FROM finding_object f WHERE f.hash = m.finding_hash LIMIT 1) f ON true
+      WHERE m.set_hash = ${findingSetHash} AND f.rule_id IN (${Prisma.join(ruleIds)})
+      ORDER BY (CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END), f.rule_id, f.hash`;
   }
 
   namespaceRow(snapshotId: string, namespace: string) {

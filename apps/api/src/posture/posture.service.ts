@@ -3,10 +3,11 @@
 // here, so a page about last March shows exactly what was computed last March.
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type {
-  ClusterPosture, ClusterRef, NamespaceDetail, NamespaceDirectionDetail, NamespacePostureItem, PolicyItem, PostureSort, PostureSummary,
+  ClusterPosturePage, ClusterProfile, HeatmapRow, NetworkProfileView, NodePoolView, PostureHeatmap, ProfileCaveat,
+  ClusterRef, NamespaceDetail, NamespaceDirectionDetail, NamespacePostureItem, PolicyItem, PostureSort, PostureSummary,
   WorkloadPostureItem,
 } from '@kordon/contracts';
-import type { NamespacePosture as EngineNamespacePosture, WorkloadPosture, DirectionPosture } from '@kordon/policy-engine';
+import { FINDING_RULES, type NamespacePosture as EngineNamespacePosture, type WorkloadPosture, type DirectionPosture } from '@kordon/policy-engine';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
 import { FindingsService } from '../findings/findings.service';
@@ -19,6 +20,42 @@ import { compareSortKeys, type SortKey } from '../common/sort-key';
 type Row = Awaited<ReturnType<PostureRepository['namespaceRows']>>[number];
 type SnapshotRow = ClusterAtRow & { snapshot_id: string; started_at: Date };
 type NamespaceDetailJson = EngineNamespacePosture & { workloads?: WorkloadPosture[] };
+
+/** Rules whose findings are caveats about the platform or what the engine enforces. */
+const CAVEAT_RULES = new Map(FINDING_RULES.filter((r) => r.category === 'platform' || r.category === 'enforcement').map((r) => [r.id, r.category as ProfileCaveat['category']]));
+
+export const EXCLUDED_REASON = 'system namespace (KORDON_EXCLUDED_NAMESPACES): shown, but left out of roll-ups and findings';
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const strs = (list: unknown, single: unknown): string[] =>
+  Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : str(single) ? [single as string] : [];
+
+function profileView(p: Record<string, unknown> | null): NetworkProfileView | null {
+  if (!p) return null;
+  return {
+    networkPlugin: str(p.networkPlugin),
+    networkPluginMode: str(p.networkPluginMode),
+    networkPolicy: str(p.networkPolicy),
+    networkDataplane: str(p.networkDataplane),
+    podCidrs: strs(p.podCidrs, p.podCidr),
+    serviceCidrs: strs(p.serviceCidrs, p.serviceCidr),
+    dnsServiceIp: str(p.dnsServiceIp),
+    outboundType: str(p.outboundType),
+    loadBalancerSku: str(p.loadBalancerSku),
+    ipFamilies: strs(p.ipFamilies, null),
+  };
+}
+
+function nodePoolView(p: Record<string, unknown>): NodePoolView {
+  return {
+    name: str(p.name) ?? '(unnamed)',
+    osType: str(p.osType),
+    osSku: str(p.osSku),
+    count: typeof p.count === 'number' ? p.count : null,
+    mode: str(p.mode),
+    vmSize: str(p.vmSize),
+  };
+}
 
 const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
@@ -130,7 +167,8 @@ export class PostureService {
     };
   }
 
-  async cluster(clusterId: string, q: PostureQuery): Promise<ClusterPosture> {
+  async cluster(clusterId: string, q: PostureQuery): Promise<ClusterPosturePage> {
+    if (q.offset !== undefined && q.cursor) throw new BadRequestException({ message: 'use either offset or cursor, not both', details: [{ field: 'offset', message: 'not with cursor' }] });
     const { row, cluster } = await this.snapshotAt(clusterId, q.at);
     const param = q.sort ?? 'name';
     const sort = (param.startsWith('-') ? param.slice(1) : param) as PostureSort;
@@ -141,6 +179,7 @@ export class PostureService {
     if (cursor && !((cursor[0] === null || typeof cursor[0] === 'string' || typeof cursor[0] === 'number') && typeof cursor[1] === 'string')) {
       throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
     }
+    const needle = q.q?.trim().toLowerCase();
     const [rows, findingCounts] = await Promise.all([
       this.repo.namespaceRows(row.snapshot_id),
       this.findings.countByNamespace(row.finding_set_hash),
@@ -150,9 +189,12 @@ export class PostureService {
     const keyed = rows
       .map((r) => toNamespaceItem(r, findingCounts.get(r.namespace) ?? 0))
       .filter((i) => (q.excluded === undefined || i.excluded === q.excluded) && (!q.defaultDeny || matchesDefaultDeny(i, q.defaultDeny)))
+      .filter((i) => !needle || i.name.includes(needle))
       .map((item) => ({ item, key: [sortValue(item, sort), item.name] as SortKey }))
       .sort((a, b) => compareSortKeys(a.key, b.key, desc));
-    const after = cursor ? keyed.filter((k) => compareSortKeys(k.key, cursor as SortKey, desc) > 0) : keyed;
+    const skipped = cursor ? keyed.findIndex((k) => compareSortKeys(k.key, cursor as SortKey, desc) > 0) : (q.offset ?? 0);
+    const offset = skipped < 0 ? keyed.length : Math.min(skipped, keyed.length);
+    const after = keyed.slice(offset);
     const page = after.slice(0, limit);
     const posture = (row.posture ?? {}) as Omit<PostureSummary, 'snapshotId' | 'takenAt'> & { engine?: string };
     return {
@@ -174,8 +216,62 @@ export class PostureService {
         enforced: posture.enforced ?? false,
         ...(posture.findings ? { findings: posture.findings } : {}),
       },
-      items: page.map((k) => k.item),
+      items: page.map((k) => ({ ...k.item, excludedReason: k.item.excluded ? EXCLUDED_REASON : null })),
       nextCursor: after.length > limit ? encodeCursor(page[page.length - 1].key as (string | number)[]) : null,
+      total: keyed.length,
+      offset,
+    };
+  }
+
+  /** The snapshot's network profile, node pools and the engine's caveats (its platform and enforcement findings). */
+  async profile(clusterId: string, atText: string | undefined): Promise<ClusterProfile> {
+    const { row, cluster } = await this.snapshotAt(clusterId, atText);
+    const [snap, caveats] = await Promise.all([
+      this.repo.snapshotProfile(row.snapshot_id),
+      row.finding_set_hash ? this.repo.caveats(row.finding_set_hash, [...CAVEAT_RULES.keys()]) : [],
+    ]);
+    const posture = (row.posture ?? {}) as { engine?: string; enforced?: boolean };
+    const counts = (snap?.counts ?? null) as { namespaces?: number; pods?: number; nodes?: number } | null;
+    const pools = Array.isArray(snap?.nodePools) ? (snap.nodePools as Record<string, unknown>[]) : [];
+    return {
+      cluster,
+      snapshot: {
+        id: row.snapshot_id,
+        takenAt: row.started_at.toISOString(),
+        finishedAt: row.finished_at?.toISOString() ?? null,
+        engine: row.policy_engine ?? posture.engine ?? 'unknown',
+        enforced: posture.enforced ?? false,
+      },
+      kubernetesVersion: snap?.kubernetesVersion ?? null,
+      networkProfile: profileView((snap?.networkProfile ?? null) as Record<string, unknown> | null),
+      nodePools: pools.filter((p) => p && typeof p === 'object').map(nodePoolView),
+      counts: counts ? { namespaces: counts.namespaces ?? 0, pods: counts.pods ?? 0, nodes: counts.nodes ?? 0 } : null,
+      caveats: caveats.map((c) => ({
+        ruleId: c.rule_id,
+        category: CAVEAT_RULES.get(c.rule_id)!,
+        severity: c.severity as ProfileCaveat['severity'],
+        title: c.title,
+        message: c.message,
+      })),
+    };
+  }
+
+  /** Every namespace of the snapshot as one compact row each, for the heatmap. */
+  async heatmap(clusterId: string, atText: string | undefined): Promise<PostureHeatmap> {
+    const { row } = await this.snapshotAt(clusterId, atText);
+    const rows = await this.repo.namespaceRows(row.snapshot_id);
+    return {
+      snapshot: { id: row.snapshot_id, takenAt: row.started_at.toISOString(), finishedAt: row.finished_at?.toISOString() ?? null },
+      rows: rows.map((r): HeatmapRow => [
+        r.namespace,
+        r.excluded ? 1 : 0,
+        r.pods,
+        r.workloads,
+        r.ingressIsolatedWorkloads,
+        r.egressIsolatedWorkloads,
+        r.defaultDenyIngress ? 1 : 0,
+        r.defaultDenyEgress ? 1 : 0,
+      ]),
     };
   }
 

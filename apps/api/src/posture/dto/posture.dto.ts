@@ -3,7 +3,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import type {
-  BaselineBreakerView, BaselineView, ClusterPosture, ClusterRef, DefaultDenyFilter, DirectionCoverage, NamespaceDetail,
+  ClusterPosturePage, ClusterProfile, HeatmapRow, NetworkProfileView, NodePoolView, PostureHeatmap, ProfileCaveat,
+  BaselineBreakerView, BaselineView, ClusterRef, DefaultDenyFilter, DirectionCoverage, NamespaceDetail,
   NamespaceDirectionDetail, NamespaceDirectionPosture, NamespacePostureItem, PolicyItem, PostureSort, PostureSummary, SnapshotRef,
   WorkloadIsolation, WorkloadPostureItem,
 } from '@kordon/contracts';
@@ -44,6 +45,12 @@ export class PostureQuery extends AtQuery {
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page (same sort and filters)' })
   @IsOptional() @IsString() @MaxLength(1024) cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100000, description: 'Skip this many matching rows (page numbers); not with `cursor`' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100000) offset?: number;
+
+  @ApiPropertyOptional({ description: 'Only namespaces whose name contains this text (case-insensitive)' })
+  @IsOptional() @IsString() @MaxLength(63) q?: string;
 }
 
 export class NamespaceParam {
@@ -114,14 +121,73 @@ export class NamespacePostureItemDto implements NamespacePostureItem {
   @ApiProperty({ description: 'Findings about the namespace in this snapshot' }) findings!: number;
   @ApiProperty({ type: NamespaceDirectionDto }) ingress!: NamespaceDirectionDto;
   @ApiProperty({ type: NamespaceDirectionDto }) egress!: NamespaceDirectionDto;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it is left out of roll-ups; null when it is not' }) excludedReason!: string | null;
 }
 
-export class ClusterPostureDto implements ClusterPosture {
+export class ClusterPostureDto implements ClusterPosturePage {
   @ApiProperty({ type: ClusterRefDto }) cluster!: ClusterRefDto;
   @ApiProperty({ type: PostureSnapshotRefDto }) snapshot!: PostureSnapshotRefDto;
   @ApiProperty({ type: PostureSummaryDto }) summary!: PostureSummaryDto;
   @ApiProperty({ type: [NamespacePostureItemDto] }) items!: NamespacePostureItemDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+  @ApiProperty({ description: 'Rows matching the filters and search, across all pages' }) total!: number;
+  @ApiProperty({ description: 'Position of the first row of this page among them' }) offset!: number;
+}
+
+class NetworkProfileViewDto implements NetworkProfileView {
+  @ApiProperty({ type: String, nullable: true, example: 'azure' }) networkPlugin!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'overlay' }) networkPluginMode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'cilium' }) networkPolicy!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'cilium' }) networkDataplane!: string | null;
+  @ApiProperty({ type: [String] }) podCidrs!: string[];
+  @ApiProperty({ type: [String] }) serviceCidrs!: string[];
+  @ApiProperty({ type: String, nullable: true }) dnsServiceIp!: string | null;
+  @ApiProperty({ type: String, nullable: true }) outboundType!: string | null;
+  @ApiProperty({ type: String, nullable: true }) loadBalancerSku!: string | null;
+  @ApiProperty({ type: [String] }) ipFamilies!: string[];
+}
+
+class NodePoolViewDto implements NodePoolView {
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: String, nullable: true }) osType!: string | null;
+  @ApiProperty({ type: String, nullable: true }) osSku!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) count!: number | null;
+  @ApiProperty({ type: String, nullable: true }) mode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) vmSize!: string | null;
+}
+
+class ProfileCaveatDto implements ProfileCaveat {
+  @ApiProperty({ example: 'KORDON-001' }) ruleId!: string;
+  @ApiProperty({ enum: ['platform', 'enforcement'] }) category!: 'platform' | 'enforcement';
+  @ApiProperty({ enum: ['critical', 'high', 'medium', 'low', 'info'] }) severity!: ProfileCaveat['severity'];
+  @ApiProperty() title!: string;
+  @ApiProperty() message!: string;
+}
+
+class ProfileCountsDto {
+  @ApiProperty() namespaces!: number;
+  @ApiProperty() pods!: number;
+  @ApiProperty() nodes!: number;
+}
+
+export class ClusterProfileDto implements ClusterProfile {
+  @ApiProperty({ type: ClusterRefDto }) cluster!: ClusterRefDto;
+  @ApiProperty({ type: PostureSnapshotRefDto }) snapshot!: PostureSnapshotRefDto;
+  @ApiProperty({ type: String, nullable: true }) kubernetesVersion!: string | null;
+  @ApiProperty({ type: NetworkProfileViewDto, nullable: true }) networkProfile!: NetworkProfileViewDto | null;
+  @ApiProperty({ type: [NodePoolViewDto] }) nodePools!: NodePoolViewDto[];
+  @ApiProperty({ type: ProfileCountsDto, nullable: true }) counts!: ProfileCountsDto | null;
+  @ApiProperty({ type: [ProfileCaveatDto], description: "The snapshot's platform and enforcement findings" }) caveats!: ProfileCaveatDto[];
+}
+
+export class PostureHeatmapDto implements PostureHeatmap {
+  @ApiProperty({ type: SnapshotRefDto }) snapshot!: SnapshotRefDto;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'array', items: {} },
+    description: 'One row per namespace, sorted by name: [name, excluded 0|1, pods, workloads, ingress-isolated workloads, egress-isolated workloads, default-deny ingress 0|1, default-deny egress 0|1]',
+  })
+  rows!: HeatmapRow[];
 }
 
 class BaselineBreakerDto implements BaselineBreakerView {
