@@ -12,6 +12,7 @@ import { EvidenceModule } from './evidence/evidence.module';
 import { FindingsModule } from './findings/findings.module';
 import { HistoryModule } from './history/history.module';
 import { PostureModule } from './posture/posture.module';
+import { PoliciesModule } from './policies/policies.module';
 import { ReachabilityModule } from './reachability/reachability.module';
 import { HealthModule } from './health/health.module';
 import { PrismaModule } from './prisma/prisma.module';
@@ -80,6 +81,7 @@ export class AppModule {
         ReachabilityModule,
         AnalyzeModule,
         EvidenceModule,
+        PoliciesModule,
       ],
     };
   }

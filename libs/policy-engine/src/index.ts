@@ -12,3 +12,4 @@ export { analyzePosture, readEnforcement, namespaceLabels, DEFAULT_EXCLUDED_NAME
 export * from './findings';
 export * from './reachability';
 export * from './input-problems';
+export * from './policy-view';
