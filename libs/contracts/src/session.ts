@@ -7,4 +7,9 @@ export interface SessionPrincipal {
   /** The name the audit log records: the token's name or `oidc:<subject>`. */
   name: string;
   role: RoleName;
+  /**
+   * When the credential itself stops working (ISO 8601): the token's expiry or the JWT's `exp`;
+   * null or absent when it does not expire. A web session never outlives it.
+   */
+  expiresAt?: string | null;
 }

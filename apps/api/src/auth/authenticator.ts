@@ -37,6 +37,8 @@ export class Authenticator {
     const token = await this.tokenCache.findActive(req, hashToken(credential), now);
     if (!token) throw new UnauthorizedException('the API token is unknown, revoked or expired');
     void this.work.track(this.tokens.touch(token.id, now)).catch(() => undefined);
-    return { kind: 'token', id: token.id, name: token.name, role: highestRole([token.role])!, roles: [token.role] };
+    const principal: Principal = { kind: 'token', id: token.id, name: token.name, role: highestRole([token.role])!, roles: [token.role] };
+    if (token.expiresAt) principal.expiresAt = token.expiresAt;
+    return principal;
   }
 }

@@ -77,7 +77,7 @@ export class OidcVerifier {
         `the token carries no Kordon role: claim "${claim}" has ${values.length ? values.map((v) => `"${v}"`).join(', ') : 'no value'}, mapped are ${Object.keys(this.config.KORDON_OIDC_ROLE_MAP).join(', ')}`,
       );
     }
-    return { kind: 'oidc', id: payload.sub!, name: `oidc:${payload.sub}`, role, roles };
+    return { kind: 'oidc', id: payload.sub!, name: `oidc:${payload.sub}`, role, roles, expiresAt: new Date(payload.exp! * 1000) };
   }
 
   /** The issuer's key set: KORDON_OIDC_JWKS_URI, else `jwks_uri` from its discovery document. */

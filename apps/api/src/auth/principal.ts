@@ -11,6 +11,8 @@ export interface Principal {
   /** The most privileged of `roles` (role groups are nested, so it decides alone). */
   role: Role;
   roles: Role[];
+  /** When the credential stops working (token expiry, JWT `exp`); absent when it never does. */
+  expiresAt?: Date;
 }
 
 export type AuthedRequest = IncomingMessage & { principal?: Principal; id?: string | number; ip?: string; params?: Record<string, string> };

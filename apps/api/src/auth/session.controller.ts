@@ -1,6 +1,7 @@
 // Who the caller is, for the web app's sign-in: `GET /api/auth/me` answers the caller's role and
 // name (never a token), and `POST /api/auth/sign-in` is the same answer recorded in the audit log,
-// so every browser sign-in (API token or OIDC) leaves an entry.
+// so every browser sign-in (API token or OIDC) leaves an entry. Both say when the credential
+// expires, so the web app's session never outlives it.
 import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SessionPrincipal } from '@kordon/contracts';
@@ -34,5 +35,5 @@ export class SessionController {
 
 function view(req: AuthedRequest): SessionPrincipal {
   const p = req.principal!;
-  return { kind: p.kind, name: p.name, role: p.role };
+  return { kind: p.kind, name: p.name, role: p.role, expiresAt: p.expiresAt ? p.expiresAt.toISOString() : null };
 }

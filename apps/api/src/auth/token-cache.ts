@@ -25,7 +25,7 @@ export class TokenCache {
   constructor(private readonly lookup: TokenLookupRepository, private readonly versions: ChangeVersions, private readonly readCache: ReadCache) {}
 
   /** The token with this hash if it is active at `now`, else null. */
-  async findActive(req: object, tokenHash: string, now: Date): Promise<{ id: string; name: string; role: Role } | null> {
+  async findActive(req: object, tokenHash: string, now: Date): Promise<{ id: string; name: string; role: Role; expiresAt: Date | null } | null> {
     const token = await this.find(req, tokenHash);
     if (!token || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= now.getTime())) return null;
     return token;
