@@ -1,10 +1,27 @@
-// The fleet table: one row per cluster, its enforcement, pod coverage, default-deny baselines and
-// the health of its last snapshot.
-import type { ClusterSummary } from '@kordon/contracts';
+// The fleet table: one row per cluster, its enforcement, pod coverage (with 90 days of it as a
+// sparkline), default-deny baselines, findings by severity and the health of its last snapshot.
+import type { ClusterSummary, FindingSeverity } from '@kordon/contracts';
 import Link from 'next/link';
+import { Sparkline } from '../../components/charts/trend-chart';
+import { withAt } from '../../lib/as-of';
 import { formatAge, formatSchedule, formatTimestamp } from '../../lib/format';
+import { SeverityCounts } from '../_fleet/severity';
 import { DemoBadge, EnforcedMark, EngineBadge, SnapshotStatusBadge, StaleBadge, isEnforced } from './badges';
 import { CoverageBar } from './coverage-bar';
+
+/** Per cluster id, 90 days of pod coverage in percent per direction (null: no snapshot yet). */
+export type CoverageSparks = Map<string, { ingress: (number | null)[]; egress: (number | null)[] }>;
+
+function Trend({ values, direction, name }: { values: (number | null)[] | undefined; direction: string; name: string }) {
+  const known = (values ?? []).filter((v): v is number => v !== null);
+  if (known.length < 2) return null;
+  const label = `${name}: ${direction} pod coverage over ${values!.length} days, from ${known[0]}% to ${known[known.length - 1]}%`;
+  return (
+    <div className="cell-spark">
+      <Sparkline values={values!} label={label} width={96} height={22} />
+    </div>
+  );
+}
 
 function DefaultDeny({ cluster }: { cluster: ClusterSummary }) {
   const p = cluster.posture;
@@ -58,7 +75,22 @@ function LastSnapshot({ cluster, now }: { cluster: ClusterSummary; now: Date }) 
   );
 }
 
-export function ClusterTable({ clusters, now }: { clusters: ClusterSummary[]; now: Date }) {
+export function ClusterTable({
+  clusters,
+  now,
+  sparks,
+  at = null,
+  findingsHref,
+}: {
+  clusters: ClusterSummary[];
+  /** The request time, or the as-of time for a past view (ages are counted from it). */
+  now: Date;
+  sparks?: CoverageSparks | null;
+  /** `?at=` of a past view, kept on every link. */
+  at?: string | null;
+  /** Where a severity count links (null: the viewer may not open findings). */
+  findingsHref?: (cluster: ClusterSummary, severity: FindingSeverity) => string | null;
+}) {
   return (
     <div className="table-wrap">
       <table className="clusters">
@@ -73,7 +105,6 @@ export function ClusterTable({ clusters, now }: { clusters: ClusterSummary[]; no
               Policy
               <span className="th-sub">engine</span>
             </th>
-            <th scope="col">Plugin</th>
             <th scope="col">Enforced</th>
             <th scope="col" className="col-coverage">
               Ingress
@@ -87,6 +118,10 @@ export function ClusterTable({ clusters, now }: { clusters: ClusterSummary[]; no
               Default-deny
               <span className="th-sub">namespaces</span>
             </th>
+            <th scope="col" title="Open findings of the snapshot shown, by severity">
+              Findings
+              <span className="th-sub">by severity</span>
+            </th>
             <th scope="col" className="col-snapshot">
               Last snapshot
             </th>
@@ -99,8 +134,13 @@ export function ClusterTable({ clusters, now }: { clusters: ClusterSummary[]; no
               <tr key={c.id} data-cluster-id={c.id} className={enforced === false ? 'row-unenforced' : undefined}>
                 <td>
                   <div className="cluster-name">
-                    <Link href={`/clusters/${encodeURIComponent(c.id)}`}>{c.name}</Link>
+                    <Link href={withAt(`/clusters/${encodeURIComponent(c.id)}`, at)}>{c.name}</Link>
                     {c.demo ? <DemoBadge /> : null}
+                    {enforced === false ? (
+                      <span className="badge badge-bad" title="The network policy engine is none: nothing enforces this cluster's NetworkPolicies">
+                        ⊘ policies not enforced
+                      </span>
+                    ) : null}
                     {!c.enabled ? (
                       <span className="badge badge-neutral" title="Scheduled snapshots are disabled">
                         paused
@@ -117,19 +157,26 @@ export function ClusterTable({ clusters, now }: { clusters: ClusterSummary[]; no
                 </td>
                 <td>
                   <EngineBadge engine={c.engine} />
+                  <div className="cell-sub mono" title="networkProfile.networkPlugin">
+                    {c.networkPlugin ?? '—'}
+                  </div>
                 </td>
-                <td className="mono">{c.networkPlugin ?? <span className="muted">—</span>}</td>
                 <td>
                   <EnforcedMark enforced={enforced} />
                 </td>
                 <td>
                   <CoverageBar ratio={c.posture?.ingress.pods ?? null} enforced={enforced} label="ingress" />
+                  <Trend values={sparks?.get(c.id)?.ingress} direction="ingress" name={c.name} />
                 </td>
                 <td>
                   <CoverageBar ratio={c.posture?.egress.pods ?? null} enforced={enforced} label="egress" />
+                  <Trend values={sparks?.get(c.id)?.egress} direction="egress" name={c.name} />
                 </td>
                 <td>
                   <DefaultDeny cluster={c} />
+                </td>
+                <td>
+                  <SeverityCounts counts={c.posture?.findings} hrefFor={(s) => (findingsHref ? findingsHref(c, s) : null)} />
                 </td>
                 <td>
                   <LastSnapshot cluster={c} now={now} />

@@ -79,12 +79,19 @@ function Stat({
   );
 }
 
-export function SummaryStrip({ clusters }: { clusters: ClusterSummary[] }) {
+export function SummaryStrip({
+  clusters,
+  coverage,
+}: {
+  clusters: ClusterSummary[];
+  /** Pod-weighted coverage of these clusters, 0..1, when history could be read. */
+  coverage?: { ingress: number | null; egress: number | null; pods: number } | null;
+}) {
   const t = fleetTotals(clusters);
   const share = (n: number) => (t.namespaces > 0 ? formatPercent(n / t.namespaces) : '—');
   const scope = t.withPosture < t.clusters ? ` in ${t.withPosture} of ${t.clusters} clusters with a snapshot` : '';
   return (
-    <section className="summary" aria-label="Fleet summary">
+    <section className={coverage ? 'summary summary-6' : 'summary'} aria-label="Fleet summary">
       <Stat
         label="Clusters"
         value={t.clusters}
@@ -105,6 +112,13 @@ export function SummaryStrip({ clusters }: { clusters: ClusterSummary[] }) {
           )
         }
       />
+      {coverage ? (
+        <Stat
+          label="Pod coverage"
+          value={coverage.ingress === null ? '—' : formatPercent(coverage.ingress)}
+          note={`ingress · ${coverage.egress === null ? '—' : formatPercent(coverage.egress)} egress, of ${coverage.pods} pods${scope}`}
+        />
+      ) : null}
       <Stat
         label="Default-deny ingress"
         value={t.denyIngress}
