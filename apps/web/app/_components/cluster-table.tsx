@@ -2,9 +2,9 @@
 // sparkline), default-deny baselines, findings by severity and the health of its last snapshot.
 import type { ClusterSummary, FindingSeverity } from '@kordon/contracts';
 import Link from 'next/link';
-import { Sparkline } from '../../components/charts/trend-chart';
 import { withAt } from '../../lib/as-of';
 import { formatAge, formatSchedule, formatTimestamp } from '../../lib/format';
+import { LazySparkline } from '../_fleet/lazy-sparkline';
 import { SeverityCounts } from '../_fleet/severity';
 import { DemoBadge, EnforcedMark, EngineBadge, SnapshotStatusBadge, StaleBadge, isEnforced } from './badges';
 import { CoverageBar } from './coverage-bar';
@@ -17,8 +17,8 @@ function Trend({ values, direction, name }: { values: (number | null)[] | undefi
   if (known.length < 2) return null;
   const label = `${name}: ${direction} pod coverage over ${values!.length} days, from ${known[0]}% to ${known[known.length - 1]}%`;
   return (
-    <div className="cell-spark">
-      <Sparkline values={values!} label={label} width={96} height={22} />
+    <div className="cell-spark" title={label}>
+      <LazySparkline values={values!} label={label} width={96} height={22} />
     </div>
   );
 }
