@@ -1,37 +1,28 @@
 'use server';
 // Sign-in with an API token: the token is checked (and the sign-in audited) by the API itself,
-// then kept only in the sealed httpOnly session cookie. Server actions carry Next.js's own
-// Origin check, so a foreign page cannot post this form.
+// then kept only in the sealed httpOnly session cookie, which ends when the token expires if it
+// does sooner than the session. Server actions carry Next.js's own Origin check, so a foreign
+// page cannot post this form.
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { SessionPrincipal } from '@kordon/contracts';
-import { apiBaseUrl } from '../../lib/api-base-url';
 import { safeNext } from '../../lib/safe-next';
-import { isRole, isSecureRequest, startSession } from '../../lib/session';
+import { isSecureRequest, signInToApi, startSession } from '../../lib/session';
 
 export async function signInWithToken(formData: FormData): Promise<void> {
   const token = String(formData.get('token') ?? '').trim();
   const next = safeNext(String(formData.get('next') ?? '/'));
   const back = (error: string) => redirect(`/sign-in?error=${error}&next=${encodeURIComponent(next)}`);
   if (!token) back('empty');
-  let res: Response;
-  try {
-    res = await fetch(`${apiBaseUrl()}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-      cache: 'no-store',
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch {
-    return back('unreachable');
-  }
-  if (res.status === 401 || res.status === 403) return back('invalid');
-  if (res.status === 429) return back('rate-limited');
-  if (!res.ok) return back('unreachable');
-  const principal = (await res.json()) as SessionPrincipal;
-  if (!isRole(principal.role)) return back('invalid');
+  // A pasted token never contains whitespace; refuse before it reaches an Authorization header.
+  if (/\s/.test(token) || token.length > 8192) back('invalid');
+  const result = await signInToApi(token);
+  if (!result.ok) return back(result.code === 'no-role' ? 'invalid' : result.code);
   const h = await headers();
   const proto = h.get('x-forwarded-proto') ?? 'http';
-  await startSession(principal, token, { secure: isSecureRequest(`${proto}://`, h) });
+  try {
+    await startSession(result.principal, token, { secure: isSecureRequest(`${proto}://`, h) });
+  } catch {
+    return back('invalid');
+  }
   redirect(next);
 }

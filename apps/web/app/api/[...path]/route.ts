@@ -3,6 +3,7 @@
 import type { ApiError } from '@kordon/contracts';
 import { NextResponse, type NextRequest } from 'next/server';
 import { apiBaseUrl } from '../../../lib/api-base-url';
+import { isSameOriginRequest } from '../../../lib/safe-next';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, unsealSession } from '../../../lib/session';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -51,13 +52,14 @@ async function proxy(req: NextRequest, ctx: RouteContext): Promise<Response> {
     if (value !== null) headers.set(name, value);
   }
 
+  let fromSession = false;
   if (!headers.has('authorization')) {
     const session = await unsealSession(req.cookies.get(SESSION_COOKIE)?.value);
     if (session) {
       if (!SAFE_METHODS.has(req.method)) {
         const csrf = req.headers.get(CSRF_HEADER);
         const cookieCsrf = req.cookies.get(CSRF_COOKIE)?.value;
-        if (!csrf || csrf !== session.csrf || cookieCsrf !== session.csrf || !sameOrigin(req)) {
+        if (!csrf || csrf !== session.csrf || cookieCsrf !== session.csrf || !isSameOriginRequest(req.headers)) {
           return errorResponse({
             statusCode: 403,
             error: 'Forbidden',
@@ -66,6 +68,7 @@ async function proxy(req: NextRequest, ctx: RouteContext): Promise<Response> {
         }
       }
       headers.set('authorization', `Bearer ${session.credential}`);
+      fromSession = true;
     }
   }
 
@@ -105,6 +108,13 @@ async function proxy(req: NextRequest, ctx: RouteContext): Promise<Response> {
   upstream.headers.forEach((value, name) => {
     if (!DROPPED_RESPONSE_HEADERS.has(name.toLowerCase())) responseHeaders.append(name, value);
   });
+  // The session's credential was refused (revoked, expired): the session is over. Its cookie is
+  // replaced by one that never unseals, so the next page load goes to the sign-in page, which
+  // says the session ended, instead of rendering errors.
+  if (fromSession && upstream.status === 401) {
+    responseHeaders.append('set-cookie', `${SESSION_COOKIE}=ended; Path=/; HttpOnly; SameSite=Lax`);
+    responseHeaders.append('set-cookie', `${CSRF_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict`);
+  }
   return new Response(body, {
     status: upstream.status,
     statusText: upstream.statusText,
@@ -118,27 +128,6 @@ export const POST = proxy;
 export const PUT = proxy;
 export const PATCH = proxy;
 export const DELETE = proxy;
-
-/** The Origin (or, without one, the Referer) is this web app's own. */
-function sameOrigin(req: NextRequest): boolean {
-  const origin = req.headers.get('origin') ?? refererOrigin(req.headers.get('referer'));
-  if (!origin) return false;
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
-function refererOrigin(referer: string | null): string | null {
-  if (!referer) return null;
-  try {
-    return new URL(referer).origin;
-  } catch {
-    return null;
-  }
-}
 
 /** The request body, or a 413 error when it exceeds `limit` (chunked uploads have no length). */
 async function readLimited(req: Request, limit: number): Promise<ArrayBuffer> {
