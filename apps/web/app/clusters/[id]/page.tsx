@@ -1,63 +1,59 @@
-// One cluster: its latest posture and its recent snapshots (status, object counts, problems).
-// Room for the history charts of the dashboard issue goes below the snapshot table.
-import type { ApiError, ClusterSummary, SnapshotDetail, SnapshotSummary } from '@kordon/contracts';
+// One cluster: its network profile with the engine's caveats in words, the posture roll-up, a
+// heatmap of every namespace, the per-namespace table (sorted, filtered, searched and paged by
+// the API), the coverage and default-deny history, and its snapshots with "Snapshot now".
+// Everything the first view shows is fetched here in parallel; the heatmap (canvas) and the
+// snapshot progress are client components reading the API after first content.
+import type {
+  ApiError,
+  ClusterHistory,
+  ClusterPosturePage,
+  ClusterProfile,
+  ClusterSummary,
+  Page,
+  SnapshotSummary,
+} from '@kordon/contracts';
 import type { Metadata } from 'next';
-import { cache, type ReactNode } from 'react';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
+import { AsOfPicker } from '../../../components/as-of';
+import { AsOfBanner } from '../../../components/as-of-banner';
 import { apiClient, isKordonApiError } from '../../../lib/api-client';
-import { formatAge, formatDuration, formatPercent, formatSchedule, formatTimestamp } from '../../../lib/format';
+import { parseAt, withAt } from '../../../lib/as-of';
+import { formatAge, formatPercent, formatSchedule, formatTimestamp } from '../../../lib/format';
+import { can, leastRoleFor, ROLE_LABEL } from '../../../lib/permissions';
+import { getSession } from '../../../lib/session';
 import { AppHeader } from '../../_components/app-header';
-import {
-  DemoBadge,
-  EnforcedMark,
-  EngineBadge,
-  SnapshotStatusBadge,
-  StaleBadge,
-  isEnforced,
-} from '../../_components/badges';
-import { CoverageBar } from '../../_components/coverage-bar';
+import { DemoBadge, EngineBadge, StaleBadge } from '../../_components/badges';
 import { ApiErrorState } from '../../_components/state-message';
+import { HistoryPanel } from './history-panel';
+import { HeatmapPanel } from './heatmap';
+import { PostureTable } from './posture-table';
+import { ProfileCard } from './profile-card';
+import { parseClusterParams, postureQuery } from './search-params';
+import { SnapshotsPanel } from './snapshots-panel';
+import './cluster.css';
 
 export const dynamic = 'force-dynamic';
 export const revalidate = 0;
 
-/** Snapshots whose details (counts, problems) are fetched for the table. */
-const DETAILED_SNAPSHOTS = 10;
-
-type PageProps = { params: Promise<{ id: string }> };
+type PageProps = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 /** One API call per request, shared by generateMetadata and the page. */
 const getCluster = cache((id: string) => apiClient.getCluster(id));
 
-type Loaded =
-  | { error: ApiError }
-  | { cluster: ClusterSummary; snapshots: SnapshotSummary[]; details: Map<string, SnapshotDetail>; snapshotsError?: ApiError };
+type Settled<T> = { ok: T } | { error: ApiError };
 
-async function load(id: string): Promise<Loaded> {
-  let cluster: ClusterSummary;
+async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
   try {
-    cluster = await getCluster(id);
+    return { ok: await p };
   } catch (err) {
-    if (isKordonApiError(err)) {
-      if (err.status === 404) notFound();
-      return { error: err.body };
-    }
-    throw err;
-  }
-  try {
-    const page = await apiClient.listSnapshots(id);
-    const details = new Map<string, SnapshotDetail>();
-    const settled = await Promise.allSettled(
-      page.items.slice(0, DETAILED_SNAPSHOTS).map((s) => apiClient.getSnapshot(s.id)),
-    );
-    for (const r of settled) if (r.status === 'fulfilled') details.set(r.value.id, r.value);
-    return { cluster, snapshots: page.items, details };
-  } catch (err) {
-    if (isKordonApiError(err)) return { cluster, snapshots: [], details: new Map(), snapshotsError: err.body };
+    if (isKordonApiError(err)) return { error: err.body };
     throw err;
   }
 }
+
+const errorCode = (e: ApiError): string | undefined => (e.details as { code?: string } | undefined)?.code;
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
   const { id } = await params;
@@ -68,176 +64,228 @@ export async function generateMetadata({ params }: PageProps): Promise<Metadata>
   }
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+function historyRange(days: number, at: string | null): { from: string; to: string; bucket: 'day' | 'week' } {
+  const to = at ? new Date(at) : new Date();
+  const from = new Date(to.getTime() - days * 86_400_000);
+  return { from: from.toISOString(), to: to.toISOString(), bucket: days > 120 ? 'week' : 'day' };
+}
+
+function Forbidden({ what, permission }: { what: string; permission: Parameters<typeof leastRoleFor>[0] }) {
   return (
-    <div className="fact">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
+    <section className="state state-error" role="alert">
+      <h2>Your role cannot see {what}</h2>
+      <p>It needs the {ROLE_LABEL[leastRoleFor(permission)]} role or higher. Ask an administrator for a token with that role.</p>
+    </section>
   );
 }
 
-function Counts({ detail }: { detail: SnapshotDetail | undefined }) {
-  const c = detail?.counts;
-  if (!c) return <span className="muted">—</span>;
-  return (
-    <span className="counts">
-      {c.namespaces} ns · {c.pods} pods · {c.workloads} workloads · {c.networkPolicies} netpol
-      {c.crdPolicies > 0 ? ` · ${c.crdPolicies} CRD policies` : ''} · {c.nodes} nodes
-    </span>
-  );
-}
-
-function Problems({ snapshot, detail }: { snapshot: SnapshotSummary; detail: SnapshotDetail | undefined }) {
-  const problems = detail?.problems ?? [];
-  const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.length - errors;
-  return (
-    <div className="problems">
-      {snapshot.failureReason ? <div className="text-bad">{snapshot.failureReason}</div> : null}
-      {problems.length > 0 ? (
-        <div className="muted" title={problems.slice(0, 20).map((p) => `${p.severity}: ${p.code} ${p.message}`).join('\n')}>
-          {errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : ''}
-          {errors > 0 && warnings > 0 ? ', ' : ''}
-          {warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''}
-        </div>
-      ) : null}
-      {!snapshot.failureReason && problems.length === 0 ? <span className="muted">—</span> : null}
-    </div>
-  );
-}
-
-export default async function ClusterPage({ params }: PageProps) {
-  const { id } = await params;
-  const now = new Date();
-  const result = await load(id);
-
-  if ('error' in result) {
-    return (
-      <>
-        <AppHeader now={now} />
-        <main id="main" className="page">
-          <p className="crumbs">
-            <Link href="/">← Fleet overview</Link>
-          </p>
-          <ApiErrorState error={result.error} what="this cluster" />
-        </main>
-      </>
-    );
-  }
-
-  const { cluster: c, snapshots, details, snapshotsError } = result;
-  const enforced = isEnforced(c);
-  const p = c.posture;
+function Shell({ now, children }: { now: Date; children: React.ReactNode }) {
   return (
     <>
       <AppHeader now={now} />
-      <main id="main" className="page">
+      <main id="main" className="page cluster-page">
         <p className="crumbs">
           <Link href="/">← Fleet overview</Link>
         </p>
-        <div className="page-title">
-          <h1>
-            {c.name} {c.demo ? <DemoBadge /> : null} {c.stale ? <StaleBadge cluster={c} /> : null}
-          </h1>
-          <p className="page-sub">
-            {[c.environment, c.team].filter(Boolean).join(' · ') || 'No environment or team set'} · source {c.source} ·
-            snapshots {formatSchedule(c.scheduleMinutes)}
-            {c.enabled ? '' : ' (paused)'}
-          </p>
-        </div>
-
-        <section className="panel">
-          <h2>Posture from the last successful snapshot</h2>
-          {p ? (
-            <dl className="facts">
-              <Fact label="Policy engine">
-                <EngineBadge engine={c.engine} />
-              </Fact>
-              <Fact label="Network plugin">
-                <span className="mono">{c.networkPlugin ?? '—'}</span>
-              </Fact>
-              <Fact label="Enforced">
-                <EnforcedMark enforced={enforced} />
-              </Fact>
-              <Fact label="Ingress pods">
-                <CoverageBar ratio={p.ingress.pods} enforced={enforced} label="ingress" />
-              </Fact>
-              <Fact label="Egress pods">
-                <CoverageBar ratio={p.egress.pods} enforced={enforced} label="egress" />
-              </Fact>
-              <Fact label="Workloads isolated">
-                in {formatPercent(p.ingress.workloads)} · out {formatPercent(p.egress.workloads)}
-              </Fact>
-              <Fact label="Default-deny namespaces">
-                in {p.ingress.namespacesWithDefaultDeny} · out {p.egress.namespacesWithDefaultDeny}{' '}
-                <span className="muted">
-                  of {p.namespaces}
-                  {p.excludedNamespaces > 0 ? ` (${p.excludedNamespaces} excluded)` : ''}
-                </span>
-              </Fact>
-              <Fact label="Taken">
-                <time dateTime={p.takenAt} title={formatTimestamp(p.takenAt)}>
-                  {formatAge(p.takenAt, now)}
-                </time>
-              </Fact>
-            </dl>
-          ) : (
-            <p className="muted">No successful snapshot yet: posture is unknown.</p>
-          )}
-        </section>
-
-        <section className="panel">
-          <h2>Recent snapshots</h2>
-          {snapshotsError ? (
-            <ApiErrorState error={snapshotsError} what="the snapshots" />
-          ) : snapshots.length === 0 ? (
-            <p className="muted">No snapshots yet.</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="snapshots">
-                <thead>
-                  <tr>
-                    <th scope="col">Status</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Duration</th>
-                    <th scope="col">Trigger</th>
-                    <th scope="col">Kubernetes</th>
-                    <th scope="col">Objects</th>
-                    <th scope="col">Failure / problems</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {snapshots.map((s) => {
-                    const d = details.get(s.id);
-                    return (
-                      <tr key={s.id} data-snapshot-id={s.id}>
-                        <td>
-                          <SnapshotStatusBadge snapshot={s} />
-                        </td>
-                        <td>
-                          <time dateTime={s.startedAt} title={formatTimestamp(s.startedAt)}>
-                            {formatAge(s.startedAt, now)}
-                          </time>
-                        </td>
-                        <td className="num">{formatDuration(s.startedAt, s.finishedAt)}</td>
-                        <td>{s.trigger}</td>
-                        <td className="mono">{d?.kubernetesVersion ?? '—'}</td>
-                        <td>
-                          <Counts detail={d} />
-                        </td>
-                        <td>
-                          <Problems snapshot={s} detail={d} />
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+        {children}
       </main>
     </>
+  );
+}
+
+export default async function ClusterPage({ params, searchParams }: PageProps) {
+  const [{ id }, raw, session] = await Promise.all([params, searchParams, getSession()]);
+  const now = new Date();
+  const p = parseClusterParams(raw);
+  const asOf = parseAt(p.at);
+  const at = asOf?.at ?? null;
+  const role = session?.role ?? null;
+  const detail = can(role, 'read:detail');
+  const range = historyRange(p.days, at);
+
+  const [clusterR, postureR, profileR, historyR, snapshotsR] = await Promise.all([
+    settle(getCluster(id)),
+    settle(apiClient.get<ClusterPosturePage>(`/clusters/${encodeURIComponent(id)}/posture`, postureQuery(p, at))),
+    settle(apiClient.get<ClusterProfile>(`/clusters/${encodeURIComponent(id)}/posture/profile`, { at: at ?? undefined })),
+    settle(apiClient.get<ClusterHistory>(`/clusters/${encodeURIComponent(id)}/history`, range)),
+    detail ? settle(apiClient.get<Page<SnapshotSummary>>(`/clusters/${encodeURIComponent(id)}/snapshots`, { limit: 10 })) : null,
+  ]);
+
+  if ('error' in clusterR) {
+    if (clusterR.error.statusCode === 404 || clusterR.error.statusCode === 400) notFound();
+    return (
+      <Shell now={now}>
+        {clusterR.error.statusCode === 403 ? <Forbidden what="this cluster" permission="read:aggregates" /> : <ApiErrorState error={clusterR.error} what="this cluster" />}
+      </Shell>
+    );
+  }
+  const c: ClusterSummary = clusterR.ok;
+  const posture = 'ok' in postureR ? postureR.ok : null;
+  const profile = 'ok' in profileR ? profileR.ok : null;
+  const noSnapshot = 'error' in postureR && errorCode(postureR.error) === 'NO_SNAPSHOT';
+  const nowHref = `/clusters/${c.id}`;
+  const snapshot = posture?.snapshot ?? profile?.snapshot ?? null;
+  const operate = can(role, 'operate');
+
+  return (
+    <Shell now={now}>
+      <div className="page-title">
+        <h1>
+          {c.name} {c.demo ? <DemoBadge /> : null} {c.stale && !asOf ? <StaleBadge cluster={c} /> : null}
+        </h1>
+        <p className="page-sub">
+          {[c.environment, c.team].filter(Boolean).join(' · ') || 'No environment or team set'} · source {c.source} · snapshots{' '}
+          {formatSchedule(c.scheduleMinutes)}
+          {c.enabled ? '' : ' (paused)'} · engine <EngineBadge engine={c.engine} />
+        </p>
+      </div>
+
+      <div className="toolbar cluster-toolbar">
+        <AsOfPicker label="View as of" />
+        {detail ? (
+          <Link className="button" href={withAt(`/clusters/${c.id}/reachability`, p.at)}>
+            Reachability matrix →
+          </Link>
+        ) : null}
+      </div>
+
+      {asOf ? <AsOfBanner label={asOf.label} snapshot={snapshot} nowHref={nowHref} /> : null}
+      {c.stale && !asOf ? (
+        <p className="notice notice-warn" role="status" data-testid="stale-notice">
+          <strong>⚠ Stale data.</strong> No snapshot succeeded within twice the schedule interval ({formatSchedule(c.scheduleMinutes)}); the last
+          success was {c.posture ? <time dateTime={c.posture.takenAt}>{formatAge(c.posture.takenAt, now)}</time> : 'never'}. What follows may be out of date.
+        </p>
+      ) : null}
+
+      {noSnapshot ? (
+        <section className="state state-empty" role="status" data-testid="no-snapshot">
+          <h2>{asOf ? `No successful snapshot had been taken by ${asOf.label}` : 'No successful snapshot yet'}</h2>
+          <p>
+            {asOf
+              ? 'Pick a later date, or go back to now.'
+              : c.enabled
+                ? `Kordon snapshots this cluster ${formatSchedule(c.scheduleMinutes)}; ${
+                    c.lastSnapshot ? `the next run is due about ${formatTimestamp(new Date(new Date(c.lastSnapshot.startedAt).getTime() + c.scheduleMinutes * 60_000).toISOString())}` : 'the first run is due within one interval of registration'
+                  }.${operate ? ' Or take one now below.' : ''}`
+                : `Scheduled snapshots are paused for this cluster.${operate ? ' Take one now below.' : ''}`}
+          </p>
+        </section>
+      ) : null}
+
+      {'error' in postureR && !noSnapshot ? (
+        postureR.error.statusCode === 403 ? <Forbidden what="this cluster's posture" permission="read:aggregates" /> : <ApiErrorState error={postureR.error} what="the posture" />
+      ) : null}
+
+      {posture ? (
+        <div className="grid-2 cluster-top">
+          {profile ? <ProfileCard profile={profile} /> : 'error' in profileR ? <ApiErrorState error={profileR.error} what="the network profile" /> : null}
+          <section className="panel" aria-labelledby="rollup-h">
+            <h2 id="rollup-h">Posture roll-up</h2>
+            <RollUp posture={posture} base={`/clusters/${c.id}`} atParam={p.at} />
+          </section>
+        </div>
+      ) : null}
+
+      {posture ? <HeatmapPanel clusterId={c.id} at={at} links={detail} /> : null}
+
+      {posture ? (
+        <section className="panel" aria-labelledby="ns-h">
+          <h2 id="ns-h">Namespaces</h2>
+          <PostureTable clusterId={c.id} rows={posture.items} total={posture.total} params={p} atParam={p.at} links={detail} />
+        </section>
+      ) : null}
+
+      <section className="panel" aria-labelledby="history-h">
+        <h2 id="history-h">Coverage and default-deny over time</h2>
+        {'ok' in historyR ? <HistoryPanel history={historyR.ok} days={p.days} /> : <ApiErrorState error={historyR.error} what="the history" />}
+      </section>
+
+      <section className="panel" aria-labelledby="snap-h">
+        <h2 id="snap-h">Snapshots</h2>
+        {snapshotsR === null ? (
+          <p className="muted" data-testid="snapshots-hidden">
+            The snapshot list and its problems need the {ROLE_LABEL[leastRoleFor('read:detail')]} role; your role reads aggregates only. Latest snapshot:{' '}
+            {c.lastSnapshot ? `${c.lastSnapshot.status}, ${formatAge(c.lastSnapshot.startedAt, now)}` : 'none yet'}.
+          </p>
+        ) : 'error' in snapshotsR ? (
+          snapshotsR.error.statusCode === 403 ? <Forbidden what="the snapshots" permission="read:detail" /> : <ApiErrorState error={snapshotsR.error} what="the snapshots" />
+        ) : (
+          <SnapshotsPanel clusterId={c.id} initial={snapshotsR.ok.items} canOperate={operate} enabled={c.enabled} />
+        )}
+      </section>
+    </Shell>
+  );
+}
+
+function RollUp({ posture, base, atParam }: { posture: ClusterPosturePage; base: string; atParam: string | null }) {
+  const filter = (q: string) => withAt(`${base}?${q}`, atParam);
+  const s = posture.summary;
+  const enforced = posture.snapshot.enforced;
+  const n = s.namespaces;
+  const paper = enforced ? '' : ' (on paper: not enforced)';
+  return (
+    <dl className="facts rollup" data-testid="rollup" data-snapshot-id={posture.snapshot.id}>
+      <div className="fact">
+        <dt>Pods isolated, ingress</dt>
+        <dd>
+          <span className="num">{formatPercent(s.ingress.pods)}</span>
+          {paper}
+        </dd>
+      </div>
+      <div className="fact">
+        <dt>Pods isolated, egress</dt>
+        <dd>
+          <span className="num">{formatPercent(s.egress.pods)}</span>
+          {paper}
+        </dd>
+      </div>
+      <div className="fact">
+        <dt>Workloads isolated</dt>
+        <dd>
+          in {formatPercent(s.ingress.workloads)} · out {formatPercent(s.egress.workloads)}
+        </dd>
+      </div>
+      <div className="fact">
+        <dt>Default-deny ingress</dt>
+        <dd>
+          <Link href={filter('dd=ingress&excluded=false')} prefetch={false} scroll={false}>
+            {s.ingress.namespacesWithDefaultDeny} of {n} namespaces
+          </Link>
+        </dd>
+      </div>
+      <div className="fact">
+        <dt>Default-deny egress</dt>
+        <dd>
+          <Link href={filter('dd=egress&excluded=false')} prefetch={false} scroll={false}>
+            {s.egress.namespacesWithDefaultDeny} of {n} namespaces
+          </Link>
+        </dd>
+      </div>
+      <div className="fact">
+        <dt>Lacking a baseline</dt>
+        <dd>
+          <Link href={filter('dd=incomplete&excluded=false')} prefetch={false} scroll={false}>
+            see the namespaces lacking one
+          </Link>
+        </dd>
+      </div>
+      <div className="fact">
+        <dt>Excluded</dt>
+        <dd>
+          <Link href={filter('excluded=true')} prefetch={false} scroll={false}>
+            {s.excludedNamespaces} system namespace{s.excludedNamespaces === 1 ? '' : 's'}
+          </Link>{' '}
+          <span className="muted">not counted</span>
+        </dd>
+      </div>
+      <div className="fact">
+        <dt>Snapshot</dt>
+        <dd>
+          <time dateTime={posture.snapshot.takenAt} title={formatTimestamp(posture.snapshot.takenAt)}>
+            {formatTimestamp(posture.snapshot.takenAt)}
+          </time>
+        </dd>
+      </div>
+    </dl>
   );
 }

@@ -55,7 +55,7 @@ function BaselineBadge({ v }: { v: PolicyDirectionView }) {
   if (b.breaksBaseline) return <Badge tone="bad" title={b.text}>✗ breaks the {v.direction} baseline</Badge>;
   if (b.partOfBaseline) return <Badge tone={b.namespaceBaselineBroken ? 'warn' : 'good'} title={b.text}>✓ part of the {v.direction} baseline{b.namespaceBaselineBroken ? ' (broken)' : ''}</Badge>;
   if (v.allowAll) return <Badge tone="warn" title={b.text}>! allows all {v.direction}</Badge>;
-  return <Badge tone="neutral" title={b.text}>not a {v.direction} baseline</Badge>;
+  return <Badge tone="neutral" title={b.text}>not an {v.direction} baseline</Badge>;
 }
 
 function Direction({ v }: { v: PolicyDirectionView }) {
@@ -66,9 +66,10 @@ function Direction({ v }: { v: PolicyDirectionView }) {
       </h3>
       <p>{v.text}</p>
       {v.rules.length > 0 ? (
-        <ol className="rule-list" start={0}>
+        <ol className="rule-list">
           {v.rules.map((r) => (
             <li key={r.index} data-testid="rule">
+              <span className="muted">Rule {r.index + 1}: </span>
               <span>{r.text}</span>{' '}
               {r.allowAll.length > 0 ? <Badge tone="warn" title="This rule admits every peer on every port">allow-all</Badge> : null}
               {r.notes.length > 0 ? (
