@@ -2,13 +2,16 @@
 // `npm start`: runs the whole product on one machine. Builds the web app when its build is
 // missing or older than its sources, starts the API (which starts an embedded PostgreSQL when
 // DATABASE_URL is unset and seeds the demo fleet), waits for it, then starts the web app that
-// serves the pages and proxies /api/* to the API, so one URL works. The web app reads the API
-// with its own token (KORDON_WEB_TOKEN, role auditor), generated once into the data folder when
-// unset and given to both processes.
+// serves the pages and proxies /api/* to the API, so one URL works. Every page reads the API
+// with the signed-in user's own credential. So that a newcomer can get in, an admin token is
+// generated once into $KORDON_DATA_DIR/admin-token when KORDON_ADMIN_TOKEN is unset, and the
+// console and (on the embedded default) the sign-in page say where it is; the token itself is
+// never printed. The web app's session secret is generated into $KORDON_DATA_DIR/session-secret,
+// so sessions survive a restart.
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { existsSync, statSync, readdirSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
-const { join, resolve } = require('node:path');
+const { isAbsolute, join, relative, resolve } = require('node:path');
 
 const root = resolve(__dirname, '..');
 const webDir = join(root, 'apps/web');
@@ -33,21 +36,40 @@ function webBuildIsCurrent() {
   return built > Math.max(newestMtime(webDir), newestMtime(join(root, 'libs/contracts')));
 }
 
-/** KORDON_WEB_TOKEN, else the one in $KORDON_DATA_DIR/web-token, else a new one saved there. */
-function webToken() {
-  const set = process.env.KORDON_WEB_TOKEN?.trim();
-  if (set) return set;
-  const dataDir = resolve(root, process.env.KORDON_DATA_DIR || '.kordon');
-  const file = join(dataDir, 'web-token');
+const dataDir = resolve(root, process.env.KORDON_DATA_DIR || '.kordon');
+
+/** `file` under the data folder, else a new value from `make()` saved there (mode 0600). */
+function savedSecret(name, make, what) {
+  const file = join(dataDir, name);
   if (existsSync(file)) {
     const saved = readFileSync(file, 'utf8').trim();
-    if (saved.length >= 24) return saved;
+    if (saved.length >= 24) return { value: saved, file };
   }
-  const token = `kdn_web_${randomBytes(32).toString('base64url')}`;
+  const value = make();
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  console.log(`[kordon] generated the web app's API token into ${file}`);
-  return token;
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  console.log(`[kordon] generated ${what} into ${shown(file)}`);
+  return { value, file };
+}
+
+/** A path as short as it can be said from where npm start runs. */
+function shown(file) {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** KORDON_ADMIN_TOKEN, else the one in $KORDON_DATA_DIR/admin-token, else a new one saved there. */
+function adminToken() {
+  const set = process.env.KORDON_ADMIN_TOKEN?.trim();
+  if (set) return { value: set, file: null };
+  return savedSecret('admin-token', () => `kdn_admin_${randomBytes(32).toString('base64url')}`, 'an admin API token');
+}
+
+/** KORDON_SESSION_SECRET, else the one in $KORDON_DATA_DIR/session-secret, else a new one. */
+function sessionSecret() {
+  const set = process.env.KORDON_SESSION_SECRET?.trim();
+  if (set) return set;
+  return savedSecret('session-secret', () => randomBytes(32).toString('base64url'), "the web app's session secret").value;
 }
 
 let stopping = false;
@@ -90,20 +112,33 @@ async function main() {
     });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
-  const KORDON_WEB_TOKEN = webToken();
+  const admin = adminToken();
+  const KORDON_SESSION_SECRET = sessionSecret();
+  const signInUrl = `http://localhost:${port}/sign-in`;
+  const howToSignIn = admin.file
+    ? `sign in at ${signInUrl} with the admin token in ${shown(admin.file)}`
+    : `sign in at ${signInUrl} with the token in KORDON_ADMIN_TOKEN`;
+  // The sign-in page repeats it on the embedded default (no DATABASE_URL, demo not switched off),
+  // never on a deployment with its own database.
+  const demo = !process.env.DATABASE_URL && !['off', 'false', '0'].includes(process.env.KORDON_DEMO ?? '');
+  const webEnv = { KORDON_SESSION_SECRET };
+  if (demo && admin.file && !process.env.KORDON_SIGN_IN_HINT) {
+    webEnv.KORDON_SIGN_IN_HINT = `Paste the admin token that npm start generated into ${shown(admin.file)} (for example: cat ${shown(admin.file)}), then create a token per person under Administration.`;
+  }
   const api = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
-    cwd: root, stdio: 'inherit', env: { ...process.env, API_PORT: apiPort, KORDON_WEB_TOKEN },
+    cwd: root, stdio: 'inherit', env: { ...process.env, API_PORT: apiPort, KORDON_ADMIN_TOKEN: admin.value },
   });
   children.push(api);
   api.on('exit', (code) => { console.error(`[kordon] API exited (${code})`); stopAll(code ?? 1); });
   await waitFor(`http://127.0.0.1:${apiPort}/api/health`, api, 180);
   const web = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', webDir, '-p', port], {
-    cwd: root, stdio: 'inherit', env: { ...process.env, API_PORT: apiPort, KORDON_WEB_TOKEN, NEXT_TELEMETRY_DISABLED: '1' },
+    cwd: root, stdio: 'inherit', env: { ...process.env, ...webEnv, API_PORT: apiPort, NEXT_TELEMETRY_DISABLED: '1' },
   });
   children.push(web);
   web.on('exit', (code) => { console.error(`[kordon] web exited (${code})`); stopAll(code ?? 1); });
   await waitFor(`http://127.0.0.1:${port}/api/health`, web, 120, 'the web app');
   console.log(`[kordon] ready: http://localhost:${port}  (API docs: http://localhost:${port}/api/docs)`);
+  console.log(`[kordon] ${howToSignIn}`);
 }
 
 process.on('SIGINT', () => stopAll(0));
