@@ -50,6 +50,9 @@ const ROUTES: Record<string, Group> = {
   'GET /api/tokens': 'ADMIN_ONLY',
   'DELETE /api/tokens/{id}': 'ADMIN_ONLY',
   'GET /api/audit': 'ADMIN_ONLY',
+  // the web app's sign-in: any role may ask who it is (and the sign-in is audited)
+  'GET /api/auth/me': 'READ_AGGREGATES',
+  'POST /api/auth/sign-in': 'READ_AGGREGATES',
   // posture
   'GET /api/clusters/{id}/posture': 'READ_AGGREGATES',
   'GET /api/clusters/{id}/namespaces/{namespace}': 'READ_DETAIL',
