@@ -13,7 +13,7 @@ import type {
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { apiBaseUrl } from './api-base-url';
-import { getSession } from './session';
+import { getSession, signInAgain } from './session';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Guards against an API that keeps handing out cursors. */
@@ -90,7 +90,10 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
 
   // Not signed in, or the credential was revoked or expired: back to the sign-in page (pages
   // without a cookie never get here, proxy.ts sends them there with ?next=).
-  if (res.status === 401) redirect(token ? '/sign-in?expired=1' : '/sign-in');
+  if (res.status === 401) {
+    if (token) await signInAgain();
+    redirect('/sign-in');
+  }
   if (!res.ok) {
     throw new KordonApiError(
       isApiErrorBody(parsed)
