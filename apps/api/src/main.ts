@@ -45,7 +45,6 @@ async function main(): Promise<void> {
   if (!config.KORDON_ADMIN_TOKEN && !config.KORDON_OIDC_ISSUER) {
     log('no KORDON_ADMIN_TOKEN and no KORDON_OIDC_ISSUER: only tokens created earlier can call the API; set one to administer Kordon');
   }
-  if (!config.KORDON_WEB_TOKEN) log('no KORDON_WEB_TOKEN: the web app cannot read the API (npm start sets one)');
   // This process owns its signals (no Nest enableShutdownHooks, which would close the app a
   // second time, concurrently): close the app (HTTP drained, queue stopped, Prisma last), then
   // stop the embedded database it was using.
