@@ -5,6 +5,7 @@
 import type { ApiError, ClusterPosture, ClusterSummary, EvidenceDocument, EvidenceList, PostureSummary } from '@kordon/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { stringify } from 'yaml';
 import { AsOfBanner } from '../../components/as-of-banner';
 import { CopyButton } from '../../components/copy-button';
 import { apiClient, isKordonApiError } from '../../lib/api-client';
@@ -130,13 +131,25 @@ function Evidence({ posture, doc, range, rangeError, clusterId, atRaw }: Extract
         <section className="panel" aria-labelledby="profile-h">
           <h2 id="profile-h">Network profile</h2>
           {profile ? (
-            <dl className="facts" data-testid="network-profile">
-              {Object.entries(profile).map(([k, v]) => (
-                <Fact key={k} label={k}>
-                  <span className="mono">{str(v)}</span>
-                </Fact>
-              ))}
-            </dl>
+            <table className="kv" data-testid="network-profile">
+              <tbody>
+                {Object.entries(profile).map(([k, v]) => (
+                  <tr key={k}>
+                    <th scope="row">{k}</th>
+                    <td className="mono">
+                      {v !== null && typeof v === 'object' && !Array.isArray(v) ? (
+                        <details>
+                          <summary>{Object.keys(v).length} field(s)</summary>
+                          <pre className="kv-pre">{stringify(v, { lineWidth: 0 })}</pre>
+                        </details>
+                      ) : (
+                        str(v)
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           ) : (
             <p className="muted">Not read: this cluster has no AKS network profile (manifests or kubeconfig source).</p>
           )}

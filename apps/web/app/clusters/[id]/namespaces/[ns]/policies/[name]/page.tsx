@@ -231,7 +231,7 @@ export default async function PolicyPage({ params, searchParams }: PageProps) {
 
         <section className="ns-section" aria-labelledby="selects-h">
           <h2 id="selects-h">What it selects</h2>
-          <p className="lead">{p.podSelector}. {p.policyTypesText}</p>
+          <p className="lead">Its podSelector: {p.podSelector}. {p.policyTypesText}</p>
           <Selection p={p} clusterId={id} ns={ns} at={at} />
           {asOf ? (
             <p className="notice notice-info" data-testid="selection-now">
