@@ -10,6 +10,8 @@ export interface TrendSeries {
   color?: string;
   /** Recharts strokeDasharray, e.g. '6 3'. */
   dash?: string;
+  /** `step` (default): a snapshot's state holds until the next one; `smooth` for trends. */
+  curve?: 'step' | 'smooth';
 }
 
 export type TrendPoint = { t: string } & Record<string, number | null | string>;
@@ -55,7 +57,7 @@ export function TrendChart({
             {series.map((s, i) => (
               <Line
                 key={s.key}
-                type="monotone"
+                type={s.curve === 'smooth' ? 'monotone' : 'stepAfter'}
                 dataKey={s.key}
                 name={s.label}
                 stroke={s.color ?? PALETTE[i % PALETTE.length]}
