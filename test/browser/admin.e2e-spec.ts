@@ -68,8 +68,6 @@ describe('administration pages in a browser', () => {
     await p?.close();
   });
 
-  const text = (page: Page) => page.locator('main').innerText();
-
   it('registers a cluster from uploaded manifests, lists it and links to its cluster page', async () => {
     await admin.goto(`${p.web.url}/admin/clusters/new?source=manifests`, { waitUntil: 'load' });
     await admin.getByRole('tab', { name: 'Offline manifests' }).waitFor();
@@ -123,6 +121,32 @@ describe('administration pages in a browser', () => {
     const clusters = (await p.api<{ items: ClusterSummary[] }>('/clusters?limit=200')).items;
     expect(clusters.map((c) => c.name)).not.toContain('prod-exec');
   });
+
+  it('shows the API\'s field errors for one AKS cluster, and what AKS discovery found or could not read', async () => {
+    await admin.goto(`${p.web.url}/admin/clusters/new?source=aks`, { waitUntil: 'load' });
+    await admin.getByLabel('Name', { exact: true }).fill('aks-one');
+    await admin.getByLabel('Subscription id').fill('not-a-guid');
+    await admin.getByLabel('Resource group').fill('rg-one');
+    await admin.getByLabel('AKS cluster name').fill('aks-one');
+    await admin.getByRole('button', { name: 'Register cluster' }).click();
+    await admin.getByTestId('subscriptionId-error').waitFor();
+    expect(await admin.getByTestId('subscriptionId-error').innerText()).toContain('subscriptionId must be a GUID');
+    expect(await admin.getByLabel('Resource group').inputValue()).toBe('rg-one');
+
+    await admin.getByRole('tab', { name: 'Discover AKS by subscription' }).click();
+    await admin.waitForURL(/source=discover/);
+    await admin.getByLabel('Subscription ids').fill('nope');
+    await admin.getByRole('button', { name: 'Discover and register' }).click();
+    expect(await admin.getByTestId('subscriptionIds-error').innerText()).toContain('not a subscription id (GUID): nope');
+    // No Azure credential here: the report says so instead of failing.
+    await admin.getByLabel('Subscription ids').fill('5d0c7a3e-2b1f-4c8e-9d6a-0f4e3b2a1c90');
+    await admin.getByRole('button', { name: 'Discover and register' }).click();
+    const report = admin.getByTestId('discovery-report').or(admin.getByTestId('form-error'));
+    await report.waitFor({ timeout: 60_000 });
+    const said = await report.innerText();
+    expect(said).toMatch(/Registered 0|⚠/);
+    await screenshot(admin, 'admin-discover');
+  }, 90_000);
 
   it('edits a cluster\'s team and schedule and shows them saved', async () => {
     await admin.goto(`${p.web.url}/admin/clusters/${clusterId}`, { waitUntil: 'load' });
@@ -204,8 +228,19 @@ describe('administration pages in a browser', () => {
 
     // The link reproduces the view; another filter narrows it by target.
     await admin.goto(`${p.web.url}/admin/audit?action=cluster.&target=${clusterId}`, { waitUntil: 'load' });
+    await admin.locator('tr[data-action]').first().waitFor();
     const clusterActions = await admin.locator('tr[data-action]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
     expect(clusterActions).toEqual(['cluster.update', 'cluster.register']);
+
+    // A date range keeps to its days; an impossible one says why.
+    await admin.goto(`${p.web.url}/admin/audit?from=2001-01-01&to=2001-01-02`, { waitUntil: 'load' });
+    await admin.getByText('No entry matches these filters.').waitFor();
+    const today = new Date().toISOString().slice(0, 10);
+    await admin.goto(`${p.web.url}/admin/audit?action=token.revoke&from=${today}&to=${today}`, { waitUntil: 'load' });
+    await admin.getByRole('table', { name: 'Audit log entries' }).waitFor();
+    expect(await admin.locator('tr[data-action]').count()).toBe(1);
+    await admin.goto(`${p.web.url}/admin/audit?from=2026-12-05&to=2026-12-01`, { waitUntil: 'load' });
+    await admin.getByText('the first day must not be after the last day').waitFor();
   });
 
   it('deletes the cluster (history kept), then purges it after its name is typed', async () => {
@@ -229,7 +264,7 @@ describe('administration pages in a browser', () => {
     expect(await purge.isDisabled()).toBe(true);
     await admin.getByLabel(`Type ${NAME} to confirm`).fill(NAME);
     await Promise.all([admin.waitForURL(/\/admin\/clusters\?purged=/), purge.click()]);
-    expect(await text(admin)).toContain(`${NAME} and its whole history were purged`);
+    await admin.getByText(`${NAME} and its whole history were purged`).waitFor();
     const audit = (await p.api<{ items: AuditEntry[] }>(`/audit?target=${clusterId}`)).items.map((e) => e.action);
     expect(audit).toEqual(['cluster.purge', 'cluster.delete', 'cluster.update', 'cluster.register']);
     await admin.goto(`${p.web.url}/admin/clusters/${clusterId}`, { waitUntil: 'load' });
