@@ -133,8 +133,11 @@ describe('administration pages in a browser', () => {
     expect(await admin.getByTestId('subscriptionId-error').innerText()).toContain('subscriptionId must be a GUID');
     expect(await admin.getByLabel('Resource group').inputValue()).toBe('rg-one');
 
-    await admin.getByRole('tab', { name: 'Discover AKS by subscription' }).click();
+    // Tabs follow the ARIA pattern: arrow keys move to the next way of registering.
+    await admin.getByRole('tab', { name: 'One AKS cluster' }).focus();
+    await admin.keyboard.press('ArrowRight');
     await admin.waitForURL(/source=discover/);
+    expect(await admin.getByRole('tab', { name: 'Discover AKS by subscription' }).evaluate((el) => el === document.activeElement)).toBe(true);
     await admin.getByLabel('Subscription ids').fill('nope');
     await admin.getByRole('button', { name: 'Discover and register' }).click();
     expect(await admin.getByTestId('subscriptionIds-error').innerText()).toContain('not a subscription id (GUID): nope');

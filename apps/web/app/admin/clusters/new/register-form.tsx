@@ -34,7 +34,21 @@ export function RegisterPage({ defaultScheduleMinutes }: { defaultScheduleMinute
   const [source, setSource] = useQueryState('source', sourceParser.withOptions({ history: 'replace' }));
   return (
     <>
-      <div role="tablist" aria-label="How to register" className="admin-tabs">
+      <div
+        role="tablist"
+        aria-label="How to register"
+        className="admin-tabs"
+        onKeyDown={(e) => {
+          // The ARIA tabs pattern: arrows move between tabs, Home/End to the ends.
+          const i = REGISTER_SOURCES.indexOf(source);
+          const n = REGISTER_SOURCES.length;
+          const next = e.key === 'ArrowRight' ? (i + 1) % n : e.key === 'ArrowLeft' ? (i + n - 1) % n : e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : -1;
+          if (next < 0) return;
+          e.preventDefault();
+          void setSource(REGISTER_SOURCES[next]!);
+          document.getElementById(`tab-${REGISTER_SOURCES[next]}`)?.focus();
+        }}
+      >
         {REGISTER_SOURCES.map((s) => (
           <button
             key={s}
@@ -42,6 +56,7 @@ export function RegisterPage({ defaultScheduleMinutes }: { defaultScheduleMinute
             role="tab"
             id={`tab-${s}`}
             aria-selected={source === s}
+            tabIndex={source === s ? 0 : -1}
             aria-controls="register-panel"
             className={source === s ? 'current' : undefined}
             onClick={() => void setSource(s)}
