@@ -39,7 +39,7 @@ describe('reachability page in a browser', () => {
     expect(pair.connections.length).toBeGreaterThan(0);
     const page = await p.newPage('security');
     const res = await page.goto(`${p.web.url}/clusters/${weu.id}/reachability?from=${cell.src}&to=${cell.dst}`, { waitUntil: 'load' });
-    expect(res?.status()).toBe(200);
+    expect(res?.status(), p.web.output().slice(-3000)).toBe(200);
     await page.locator('[data-testid="matrix"] canvas').first().waitFor();
     expect(await page.getByTestId('matrix-summary').innerText()).toContain(`${matrix.namespaces.length} namespaces`);
     expect(await page.getByTestId('pair-conn').innerText()).toContain(cell.conn);

@@ -2,10 +2,9 @@
 // heatmap of every namespace, the per-namespace table (sorted, filtered, searched and paged by
 // the API), the coverage and default-deny history, and its snapshots with "Snapshot now".
 // Everything the first view shows is fetched here in parallel; the heatmap (canvas) and the
-// snapshot progress are client components reading the API after first content.
+// snapshot progress and the history chart are client components reading the API after first content.
 import type {
   ApiError,
-  ClusterHistory,
   ClusterPosturePage,
   ClusterProfile,
   ClusterSummary,
@@ -64,12 +63,6 @@ export async function generateMetadata({ params }: PageProps): Promise<Metadata>
   }
 }
 
-function historyRange(days: number, at: string | null): { from: string; to: string; bucket: 'day' | 'week' } {
-  const to = at ? new Date(at) : new Date();
-  const from = new Date(to.getTime() - days * 86_400_000);
-  return { from: from.toISOString(), to: to.toISOString(), bucket: days > 120 ? 'week' : 'day' };
-}
-
 function Forbidden({ what, permission }: { what: string; permission: Parameters<typeof leastRoleFor>[0] }) {
   return (
     <section className="state state-error" role="alert">
@@ -101,13 +94,10 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
   const at = asOf?.at ?? null;
   const role = session?.role ?? null;
   const detail = can(role, 'read:detail');
-  const range = historyRange(p.days, at);
-
-  const [clusterR, postureR, profileR, historyR, snapshotsR] = await Promise.all([
+  const [clusterR, postureR, profileR, snapshotsR] = await Promise.all([
     settle(getCluster(id)),
     settle(apiClient.get<ClusterPosturePage>(`/clusters/${encodeURIComponent(id)}/posture`, postureQuery(p, at))),
     settle(apiClient.get<ClusterProfile>(`/clusters/${encodeURIComponent(id)}/posture/profile`, { at: at ?? undefined })),
-    settle(apiClient.get<ClusterHistory>(`/clusters/${encodeURIComponent(id)}/history`, range)),
     detail ? settle(apiClient.get<Page<SnapshotSummary>>(`/clusters/${encodeURIComponent(id)}/snapshots`, { limit: 10 })) : null,
   ]);
 
@@ -197,7 +187,7 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
 
       <section className="panel" aria-labelledby="history-h">
         <h2 id="history-h">Coverage and default-deny over time</h2>
-        {'ok' in historyR ? <HistoryPanel history={historyR.ok} days={p.days} /> : <ApiErrorState error={historyR.error} what="the history" />}
+        <HistoryPanel clusterId={c.id} at={at} />
       </section>
 
       <section className="panel" aria-labelledby="snap-h">
@@ -210,7 +200,7 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
         ) : 'error' in snapshotsR ? (
           snapshotsR.error.statusCode === 403 ? <Forbidden what="the snapshots" permission="read:detail" /> : <ApiErrorState error={snapshotsR.error} what="the snapshots" />
         ) : (
-          <SnapshotsPanel clusterId={c.id} initial={snapshotsR.ok.items} canOperate={operate} enabled={c.enabled} />
+          <SnapshotsPanel clusterId={c.id} initial={snapshotsR.ok.items} canOperate={operate} enabled={c.enabled} inForce={asOf ? snapshot?.id : null} />
         )}
       </section>
     </Shell>

@@ -79,11 +79,14 @@ export function SnapshotsPanel({
   initial,
   canOperate,
   enabled,
+  inForce,
 }: {
   clusterId: string;
   initial: SnapshotSummary[];
   canOperate: boolean;
   enabled: boolean;
+  /** With `?at=`: the snapshot in force then, marked in the list. */
+  inForce?: string | null;
 }) {
   const router = useRouter();
   const [requestedAt, setRequestedAt] = useState<number | null>(null);
@@ -178,9 +181,10 @@ export function SnapshotsPanel({
             </thead>
             <tbody>
               {items.map((s) => (
-                <tr key={s.id} data-snapshot-id={s.id}>
+                <tr key={s.id} data-snapshot-id={s.id} className={s.id === inForce ? 'row-in-force' : undefined}>
                   <td>
                     <StatusWord s={s} />
+                    {s.id === inForce ? <div className="cell-sub">◆ in force at the date viewed</div> : null}
                   </td>
                   <td>
                     <time dateTime={s.startedAt}>{formatTimestamp(s.startedAt)}</time>

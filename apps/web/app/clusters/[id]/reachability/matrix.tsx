@@ -153,6 +153,20 @@ function MatrixCanvas({ m, selected, hrefFor }: { m: ReachabilityMatrix; selecte
         </li>
       </ul>
       <div ref={ref} className="matrix-canvas" style={{ height: size }} data-testid="matrix" role="img" aria-label={`Namespace reachability matrix, ${N} × ${N}`} />
+      {m.notEvaluated.length > 0 ? (
+        <details className="matrix-not-evaluated">
+          <summary>
+            {m.notEvaluated.length} item{m.notEvaluated.length === 1 ? '' : 's'} not evaluated: the matrix is an upper bound there
+          </summary>
+          <ul className="not-evaluated">
+            {m.notEvaluated.map((n, i) => (
+              <li key={`${n.object}-${i}`}>
+                <span className="mono">{n.object}</span> <span className="muted">({n.kind})</span>: {n.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
     </>
   );
 }
