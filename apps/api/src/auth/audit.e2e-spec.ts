@@ -28,6 +28,7 @@ const WRITES: Record<string, string> = {
   'DELETE /api/clusters/{id}': 'cluster.delete',
   'POST /api/clusters/{id}/snapshots': 'snapshot.trigger',
   'POST /api/analyze': 'analyze.run',
+  'POST /api/auth/sign-in': 'auth.sign-in',
 };
 
 const SUB = '5d0c7a3e-2b1f-4c8e-9d6a-0f4e3b2a1c90';
@@ -100,6 +101,14 @@ describe('audit log: every write commits with its audit entry, or not at all', (
     const writes = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).filter((m) => ['post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
     expect(writes.sort()).toEqual(Object.keys(WRITES).sort());
+  });
+
+  it('refuses a browser sign-in whose audit entry cannot be written', async () => {
+    const before = await auditCount();
+    expectRefused(await withAuditRefused(() => http().post('/api/auth/sign-in').set(admin.auth)));
+    expect(await auditCount()).toBe(before);
+    await http().post('/api/auth/sign-in').set(admin.auth).expect(200);
+    expect(await auditCount()).toBe(before + 1);
   });
 
   it('creates no token when its audit entry cannot be written', async () => {
@@ -185,6 +194,7 @@ describe('audit log: every write commits with its audit entry, or not at all', (
     const found = await http().post('/api/clusters/discover').set(admin.auth).send({ subscriptionIds: [SUB], tags: {} }).expect(200);
     expect(found.body).toEqual({ registered: ['aks-found'], skipped: [], problems: [] });
     await http().post('/api/analyze').set(admin.auth).set('Content-Type', 'application/yaml').send(MANIFESTS).expect(200);
+    await http().post('/api/auth/sign-in').set(admin.auth).expect(200);
 
     const rows = await t.sql<AuditRow>(`SELECT actor, action, target, details FROM audit_log WHERE id > $1 ORDER BY id`, [since]);
     const [aksFound] = await t.sql<{ id: string }>(`SELECT id FROM cluster WHERE name = 'aks-found'`);
@@ -200,6 +210,7 @@ describe('audit log: every write commits with its audit entry, or not at all', (
       ['cluster.register', aksFound.id],
       ['cluster.discover', null],
       ['analyze.run', null],
+      ['auth.sign-in', 'audit-admin'],
     ]);
     for (const row of rows) {
       expect(row.actor, row.action).toBe('audit-admin');
