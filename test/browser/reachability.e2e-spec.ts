@@ -96,6 +96,20 @@ describe('reachability page in a browser', () => {
     expect(await page.getByTestId('not-evaluated').innerText()).toContain('networkProfile');
   });
 
+  it('answers from the snapshot in force at a past date, named in the banner', async () => {
+    const date = new Date(Date.now() - 21 * 86_400_000).toISOString().slice(0, 10);
+    const at = `${date}T23:59:59.999Z`;
+    const matrix = await p.api<ReachabilityMatrix>(`/clusters/${weu.id}/reachability/matrix?at=${encodeURIComponent(at)}`);
+    const cell = matrix.cells.find((c) => c.src !== c.dst)!;
+    const pair = await p.api<NamespacePairReachability>(`/clusters/${weu.id}/reachability/pairs/${cell.src}/${cell.dst}?at=${encodeURIComponent(at)}`);
+    const page = await p.newPage('auditor');
+    await page.goto(`${p.web.url}/clusters/${weu.id}/reachability?at=${date}&from=${cell.src}&to=${cell.dst}`, { waitUntil: 'load' });
+    const banner = await page.getByTestId('as-of-banner').innerText();
+    expect(banner).toContain(`As of ${date}`);
+    expect(banner).toContain(pair.snapshot.id);
+    expect(await rows(page, '#pair')).toEqual(pair.connections.map(({ src, dst, conn }) => ({ src, dst, conn })));
+  });
+
   it('keeps managers out with a clear message', async () => {
     const page = await p.newPage('manager');
     await page.goto(`${p.web.url}/clusters/${weu.id}/reachability`, { waitUntil: 'load' });

@@ -8,8 +8,6 @@ import type {
   ClusterPosturePage,
   ClusterProfile,
   ClusterSummary,
-  Page,
-  SnapshotSummary,
 } from '@kordon/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
@@ -94,11 +92,10 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
   const at = asOf?.at ?? null;
   const role = session?.role ?? null;
   const detail = can(role, 'read:detail');
-  const [clusterR, postureR, profileR, snapshotsR] = await Promise.all([
+  const [clusterR, postureR, profileR] = await Promise.all([
     settle(getCluster(id)),
     settle(apiClient.get<ClusterPosturePage>(`/clusters/${encodeURIComponent(id)}/posture`, postureQuery(p, at))),
     settle(apiClient.get<ClusterProfile>(`/clusters/${encodeURIComponent(id)}/posture/profile`, { at: at ?? undefined })),
-    detail ? settle(apiClient.get<Page<SnapshotSummary>>(`/clusters/${encodeURIComponent(id)}/snapshots`, { limit: 10 })) : null,
   ]);
 
   if ('error' in clusterR) {
@@ -147,6 +144,12 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
         </p>
       ) : null}
 
+      {c.lastSnapshot?.status === 'failed' && !asOf ? (
+        <p className="notice notice-bad" role="status" data-testid="last-failed">
+          <strong>✗ The last snapshot failed</strong> ({formatAge(c.lastSnapshot.startedAt, now)}): {c.lastSnapshot.failureReason ?? 'no reason recorded'}.
+          {c.posture ? ` Posture below is from the last successful one, ${formatTimestamp(c.posture.takenAt)}.` : ''}
+        </p>
+      ) : null}
       {noSnapshot ? (
         <section className="state state-empty" role="status" data-testid="no-snapshot">
           <h2>{asOf ? `No successful snapshot had been taken by ${asOf.label}` : 'No successful snapshot yet'}</h2>
@@ -192,15 +195,13 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
 
       <section className="panel" aria-labelledby="snap-h">
         <h2 id="snap-h">Snapshots</h2>
-        {snapshotsR === null ? (
+        {!detail ? (
           <p className="muted" data-testid="snapshots-hidden">
             The snapshot list and its problems need the {ROLE_LABEL[leastRoleFor('read:detail')]} role; your role reads aggregates only. Latest snapshot:{' '}
             {c.lastSnapshot ? `${c.lastSnapshot.status}, ${formatAge(c.lastSnapshot.startedAt, now)}` : 'none yet'}.
           </p>
-        ) : 'error' in snapshotsR ? (
-          snapshotsR.error.statusCode === 403 ? <Forbidden what="the snapshots" permission="read:detail" /> : <ApiErrorState error={snapshotsR.error} what="the snapshots" />
         ) : (
-          <SnapshotsPanel clusterId={c.id} initial={snapshotsR.ok.items} canOperate={operate} enabled={c.enabled} inForce={asOf ? snapshot?.id : null} />
+          <SnapshotsPanel clusterId={c.id} canOperate={operate} enabled={c.enabled} inForce={asOf ? snapshot?.id : null} />
         )}
       </section>
     </Shell>

@@ -3,6 +3,8 @@
 // (CSRF handled by browserApi), then the list and the running snapshot are polled, showing
 // queued → running (phase and counts, e.g. "pods 12,000/20,000") → succeeded or failed with its
 // reason. When the new snapshot succeeds the server page is refreshed, so posture follows.
+// The list is read after first content: it sits below the fold, and the page header already
+// says when the last snapshot failed.
 import type { Page, SnapshotDetail, SnapshotJobAccepted, SnapshotSummary } from '@kordon/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
@@ -16,18 +18,20 @@ const CLOCK_SLACK_MS = 10_000;
 
 const n = (v: number) => v.toLocaleString('en-US');
 
-function progressText(d: SnapshotDetail | undefined): string {
+/**
+ * "listing pods · pods 12,000/20,000": objects read so far, against the previous successful
+ * snapshot's count of the same kind (the API cannot know the total before it has listed it).
+ */
+function progressText(d: SnapshotDetail | undefined, previous: SnapshotDetail | undefined): string {
   const p = d?.progress;
   if (!p) return 'starting';
-  const counts = Object.entries(p.counts ?? {});
-  // Counts come as `pods: 12000, podsTotal: 20000` or plain totals; show what is there.
+  const before = new Map(Object.entries(previous?.counts ?? {}).map(([k, v]) => [k.toLowerCase(), v as number]));
   const parts: string[] = [];
-  for (const [k, v] of counts) {
-    if (k.endsWith('Total')) continue;
-    const total = p.counts[`${k}Total`];
-    parts.push(total !== undefined ? `${k} ${n(v)}/${n(total)}` : `${k} ${n(v)}`);
+  for (const [k, v] of Object.entries(p.counts ?? {})) {
+    const total = before.get(k.toLowerCase());
+    parts.push(total !== undefined && total >= v ? `${k} ${n(v)}/${n(total)}` : `${k} ${n(v)}`);
   }
-  return `${p.phase}${parts.length ? ` · ${parts.join(', ')}` : ''}`;
+  return `${p.phase}${parts.length ? ` · ${parts.join(', ')}` : ''}${parts.some((x) => x.includes('/')) ? ' (of the last snapshot’s counts)' : ''}`;
 }
 
 function StatusWord({ s }: { s: SnapshotSummary }) {
@@ -76,13 +80,11 @@ function Details({ id }: { id: string }) {
 
 export function SnapshotsPanel({
   clusterId,
-  initial,
   canOperate,
   enabled,
   inForce,
 }: {
   clusterId: string;
-  initial: SnapshotSummary[];
   canOperate: boolean;
   enabled: boolean;
   /** With `?at=`: the snapshot in force then, marked in the list. */
@@ -96,11 +98,10 @@ export function SnapshotsPanel({
   const list = useQuery({
     queryKey: ['snapshots', clusterId],
     queryFn: () => browserApi<Page<SnapshotSummary>>(`/clusters/${clusterId}/snapshots?limit=10`),
-    initialData: { items: initial, nextCursor: null },
     staleTime: 0,
     refetchInterval: (query) => (requestedAt !== null || query.state.data?.items.some((s) => s.status === 'running') ? POLL_MS : false),
   });
-  const items = list.data.items;
+  const items = list.data?.items ?? [];
   const running = items.find((s) => s.status === 'running');
   const ours = requestedAt !== null ? items.find((s) => new Date(s.startedAt).getTime() >= requestedAt - CLOCK_SLACK_MS && s.trigger === 'manual') : undefined;
   const progress = useQuery({
@@ -109,6 +110,15 @@ export function SnapshotsPanel({
     enabled: !!running,
     refetchInterval: POLL_MS,
     staleTime: 0,
+  });
+
+  // The last successful snapshot's counts: what "pods 12,000/20,000" is measured against.
+  const lastGood = items.find((s) => s.status === 'succeeded');
+  const previous = useQuery({
+    queryKey: ['snapshot', lastGood?.id],
+    queryFn: () => browserApi<SnapshotDetail>(`/snapshots/${lastGood!.id}`),
+    enabled: !!running && !!lastGood,
+    staleTime: 5 * 60_000,
   });
 
   const trigger = useMutation({
@@ -147,7 +157,7 @@ export function SnapshotsPanel({
               <span className="badge badge-info">
                 <span className="pulse" aria-hidden /> running
               </span>{' '}
-              {progressText(progress.data)}
+              {progressText(progress.data, previous.data)}
             </>
           ) : last ? (
             <>
@@ -164,7 +174,15 @@ export function SnapshotsPanel({
         ) : null}
         {!enabled ? <span className="muted">Scheduled snapshots are paused for this cluster.</span> : null}
       </div>
-      {items.length === 0 ? (
+      {list.isError ? (
+        <p className="notice notice-bad" role="alert">
+          {(list.error as BrowserApiError).status === 403 ? 'The snapshot list needs the Auditor role.' : `Could not load the snapshots: ${list.error.message}`}
+        </p>
+      ) : list.isPending ? (
+        <p className="muted" role="status">
+          Loading the snapshots…
+        </p>
+      ) : items.length === 0 ? (
         <p className="muted">No snapshots yet.{canOperate ? ' Take the first one with Snapshot now.' : ''}</p>
       ) : (
         <div className="table-wrap">
@@ -195,7 +213,7 @@ export function SnapshotsPanel({
                   <td>
                     {s.failureReason ? <div className="text-bad">✗ {s.failureReason}</div> : null}
                     {s.status === 'running' ? (
-                      <span className="muted">{s.id === running?.id ? progressText(progress.data) : 'running'}</span>
+                      <span className="muted">{s.id === running?.id ? progressText(progress.data, previous.data) : 'running'}</span>
                     ) : (
                       <>
                         <button
