@@ -177,7 +177,10 @@ export interface ProfileCaveat {
   category: 'platform' | 'enforcement';
   severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
   title: string;
+  /** The first finding of the rule (most severe first). */
   message: string;
+  /** Further findings of the same rule in the snapshot, not listed (see `/findings?rule=`). */
+  more: number;
 }
 
 /** `GET /clusters/:id/posture/profile`: the cluster's network profile and the engine's caveats at a snapshot. */
@@ -190,6 +193,7 @@ export interface ClusterProfile {
   nodePools: NodePoolView[];
   /** Pods and nodes counted by the snapshot, for scale caveats. */
   counts: { namespaces: number; pods: number; nodes: number } | null;
+  /** One per rule, most severe first. */
   caveats: ProfileCaveat[];
 }
 

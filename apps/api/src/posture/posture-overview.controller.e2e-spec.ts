@@ -4,6 +4,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterPosturePage, ClusterProfile, PostureHeatmap } from '@kordon/contracts';
+import { FINDING_RULES } from '@kordon/policy-engine';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { issueToken } from '../../test/tokens';
 import { DAY_MS, get, seedDemo } from './testing/read-api.fixture';
@@ -60,6 +61,14 @@ describe('cluster page reads', () => {
     expect(body.snapshot.engine).toBe('azure');
     expect(body.caveats.map((c) => c.title).join('\n')).toMatch(/NPM/);
     for (const c of body.caveats) expect(['platform', 'enforcement']).toContain(c.category);
+    // One per rule; `more` counts the rest, so the sum is every such finding of the snapshot.
+    expect(new Set(body.caveats.map((c) => c.ruleId)).size).toBe(body.caveats.length);
+    const stored = await t.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM snapshot s JOIN finding_set_member m ON m.set_hash = s.finding_set_hash
+       JOIN finding_object f ON f.hash = m.finding_hash WHERE s.id = $1 AND f.rule_id = ANY($2)`,
+      [body.snapshot.id, FINDING_RULES.filter((r) => r.category === 'platform' || r.category === 'enforcement').map((r) => r.id)],
+    );
+    expect(body.caveats.reduce((s, c) => s + 1 + c.more, 0)).toBe(stored[0].n);
     const old = (await get(t, `/api/clusters/${ids['aks-prod-weu']}/posture/profile?at=${ago(50).toISOString()}`).expect(200)).body as ClusterProfile;
     expect(old.snapshot.takenAt).toBe(ago(56).toISOString());
   });

@@ -46,6 +46,17 @@ function profileView(p: Record<string, unknown> | null): NetworkProfileView | nu
   };
 }
 
+/** One caveat per rule (the first, most severe finding), with how many more the rule has. */
+function oneByRule(rows: { rule_id: string; severity: string; title: string; message: string }[]): ProfileCaveat[] {
+  const out = new Map<string, ProfileCaveat>();
+  for (const c of rows) {
+    const seen = out.get(c.rule_id);
+    if (seen) seen.more++;
+    else out.set(c.rule_id, { ruleId: c.rule_id, category: CAVEAT_RULES.get(c.rule_id)!, severity: c.severity as ProfileCaveat['severity'], title: c.title, message: c.message, more: 0 });
+  }
+  return [...out.values()];
+}
+
 function nodePoolView(p: Record<string, unknown>): NodePoolView {
   return {
     name: str(p.name) ?? '(unnamed)',
@@ -246,13 +257,7 @@ export class PostureService {
       networkProfile: profileView((snap?.networkProfile ?? null) as Record<string, unknown> | null),
       nodePools: pools.filter((p) => p && typeof p === 'object').map(nodePoolView),
       counts: counts ? { namespaces: counts.namespaces ?? 0, pods: counts.pods ?? 0, nodes: counts.nodes ?? 0 } : null,
-      caveats: caveats.map((c) => ({
-        ruleId: c.rule_id,
-        category: CAVEAT_RULES.get(c.rule_id)!,
-        severity: c.severity as ProfileCaveat['severity'],
-        title: c.title,
-        message: c.message,
-      })),
+      caveats: oneByRule(caveats),
     };
   }
 

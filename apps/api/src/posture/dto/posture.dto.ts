@@ -161,7 +161,8 @@ class ProfileCaveatDto implements ProfileCaveat {
   @ApiProperty({ enum: ['platform', 'enforcement'] }) category!: 'platform' | 'enforcement';
   @ApiProperty({ enum: ['critical', 'high', 'medium', 'low', 'info'] }) severity!: ProfileCaveat['severity'];
   @ApiProperty() title!: string;
-  @ApiProperty() message!: string;
+  @ApiProperty({ description: 'The first finding of the rule' }) message!: string;
+  @ApiProperty({ description: 'Further findings of the same rule, not listed' }) more!: number;
 }
 
 class ProfileCountsDto {
@@ -177,7 +178,7 @@ export class ClusterProfileDto implements ClusterProfile {
   @ApiProperty({ type: NetworkProfileViewDto, nullable: true }) networkProfile!: NetworkProfileViewDto | null;
   @ApiProperty({ type: [NodePoolViewDto] }) nodePools!: NodePoolViewDto[];
   @ApiProperty({ type: ProfileCountsDto, nullable: true }) counts!: ProfileCountsDto | null;
-  @ApiProperty({ type: [ProfileCaveatDto], description: "The snapshot's platform and enforcement findings" }) caveats!: ProfileCaveatDto[];
+  @ApiProperty({ type: [ProfileCaveatDto], description: "The snapshot's platform and enforcement findings, one per rule" }) caveats!: ProfileCaveatDto[];
 }
 
 export class PostureHeatmapDto implements PostureHeatmap {
