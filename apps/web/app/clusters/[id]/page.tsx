@@ -171,7 +171,7 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
 
       {posture ? (
         <div className="grid-2 cluster-top">
-          {profile ? <ProfileCard profile={profile} /> : 'error' in profileR ? <ApiErrorState error={profileR.error} what="the network profile" /> : null}
+          {profile ? <ProfileCard profile={profile} links={detail} /> : 'error' in profileR ? <ApiErrorState error={profileR.error} what="the network profile" /> : null}
           <section className="panel" aria-labelledby="rollup-h">
             <h2 id="rollup-h">Posture roll-up</h2>
             <RollUp posture={posture} base={`/clusters/${c.id}`} atParam={p.at} />

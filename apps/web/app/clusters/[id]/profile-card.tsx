@@ -2,6 +2,7 @@
 // dataplane, CIDRs, node pools) and the caveats in words: the engine's known limits, then the
 // snapshot's own platform and enforcement findings.
 import type { ClusterProfile } from '@kordon/contracts';
+import Link from 'next/link';
 import { EngineBadge } from '../../_components/badges';
 import { engineCaveats } from './caveats';
 
@@ -18,7 +19,7 @@ function Field({ label, value }: { label: string; value: string | null | undefin
   );
 }
 
-export function ProfileCard({ profile }: { profile: ClusterProfile }) {
+export function ProfileCard({ profile, links }: { profile: ClusterProfile; links: boolean }) {
   const np = profile.networkProfile;
   const engine = profile.snapshot.engine;
   // The snapshot's retirement findings date the engine's end of support precisely: the generic note is then left out.
@@ -70,6 +71,18 @@ export function ProfileCard({ profile }: { profile: ClusterProfile }) {
               ({c.severity}, {c.ruleId})
             </span>
             : {c.message}
+            {c.more > 0 ? (
+              <>
+                {' '}
+                {links ? (
+                  <Link href={`/findings?cluster=${profile.cluster.id}&rule=${c.ruleId}`} prefetch={false}>
+                    and {c.more} more like it
+                  </Link>
+                ) : (
+                  <span className="muted">and {c.more} more like it</span>
+                )}
+              </>
+            ) : null}
           </li>
         ))}
         {caveats.length === 0 && profile.caveats.length === 0 ? <li className="caveat caveat-info">No platform caveat for this engine and profile.</li> : null}
