@@ -4,7 +4,7 @@
 import type { Metadata } from 'next';
 import { TrendChart } from '../components/charts/trend-chart';
 import { AsOfPicker } from '../components/as-of';
-import { parseAt, withAt } from '../lib/as-of';
+import { parseAt } from '../lib/as-of';
 import { can } from '../lib/permissions';
 import { getSession } from '../lib/session';
 import { AppHeader } from './_components/app-header';
@@ -83,7 +83,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                       </h2>
                       <p className="muted">
                         Pod coverage is weighted by pods (isolated pods ÷ pods, all clusters together); default-deny is the share of namespaces with a
-                        baseline. Each day counts every cluster with its last snapshot up to that day. The <a href="/rollout">Rollout</a> page splits
+                        baseline. One point a week: each counts every cluster with its last snapshot up to the end of that week (or the date shown). The <a href="/rollout">Rollout</a> page splits
                         default-deny by cluster, environment and team.
                       </p>
                       {data.historyError ? (
@@ -97,11 +97,8 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                       now={asOf ? new Date(asOf.at) : now}
                       at={at}
                       sparks={data.history ? coverageSparks(data.history) : null}
-                      findingsHref={
-                        canReadFindings
-                          ? (c, severity) => withAt(`/findings?cluster=${encodeURIComponent(c.id)}&severity=${severity}`, at)
-                          : undefined
-                      }
+                      sparkDays={SPARK_DAYS}
+                      linkFindings={canReadFindings}
                     />
                     {!canReadFindings ? (
                       <p className="muted fleet-foot">Finding counts are shown; the findings themselves need the auditor role.</p>

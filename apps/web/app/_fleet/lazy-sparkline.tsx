@@ -1,18 +1,19 @@
 'use client';
-// The fleet table's sparklines, drawn in the browser only: Recharts cannot draw a line on the
-// server (it renders an empty wrapper there, at ~0.4 ms each), so fifty clusters' worth would cost
-// the server page time for nothing. The server sends a box of the same size holding the words.
-import dynamic from 'next/dynamic';
+// The fleet table's sparklines, drawn in the browser only. Recharts cannot draw a line on the
+// server (it renders an empty wrapper there, ~0.4 ms each even so), and next/dynamic's
+// `ssr: false` bails out by throwing once per instance; on a 50-cluster fleet either costs the
+// server page more than its API calls. The server sends an empty box of the same size instead
+// (the cell's title says the trend in words), and the line is drawn once the page hydrates.
+import { useSyncExternalStore } from 'react';
+import { Sparkline } from '../../components/charts/trend-chart';
 
-const Sparkline = dynamic(() => import('../../components/charts/trend-chart').then((m) => m.Sparkline), {
-  ssr: false,
-  loading: () => null,
-});
+const subscribe = () => () => undefined;
 
 export function LazySparkline({ values, label, width, height }: { values: (number | null)[]; label: string; width: number; height: number }) {
+  const inBrowser = useSyncExternalStore(subscribe, () => true, () => false);
   return (
     <span className="spark-slot" style={{ width, height }}>
-      <Sparkline values={values} label={label} width={width} height={height} />
+      {inBrowser ? <Sparkline values={values} label={label} width={width} height={height} /> : null}
     </span>
   );
 }

@@ -1,7 +1,6 @@
 // Finding severity by word and icon as well as colour, and the per-cluster counts that link to
 // the findings list behind them. Shared by the fleet and findings pages.
 import type { FindingSeverity } from '@kordon/contracts';
-import Link from 'next/link';
 
 export const SEVERITIES: FindingSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -48,9 +47,9 @@ export function SeverityCounts({
         return (
           <li key={s} className={`sev sev-${s}`}>
             {href ? (
-              <Link href={href} title={`List the ${counts[s]} ${s} findings`}>
+              <a href={href} title={`List the ${counts[s]} ${s} findings`}>
                 {body}
-              </Link>
+              </a>
             ) : (
               body
             )}
