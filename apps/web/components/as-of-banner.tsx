@@ -14,7 +14,7 @@ export function AsOfBanner({
 }) {
   return (
     <div className="as-of-banner" role="status" data-testid="as-of-banner">
-      <span aria-hidden>⏱</span>{' '}
+      <span aria-hidden>◷</span>{' '}
       <strong>As of {label}</strong>
       {snapshot ? (
         <>
