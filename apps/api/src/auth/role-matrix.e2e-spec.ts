@@ -56,11 +56,17 @@ const ROUTES: Record<string, Group> = {
   // posture
   'GET /api/clusters/{id}/posture': 'READ_AGGREGATES',
   'GET /api/clusters/{id}/namespaces/{namespace}': 'READ_DETAIL',
+  // the cluster page's network profile card and heatmap: cluster-level roll-ups
+  'GET /api/clusters/{id}/posture/profile': 'READ_AGGREGATES',
+  'GET /api/clusters/{id}/posture/heatmap': 'READ_AGGREGATES',
+  // one policy: its selection and what it allows
+  'GET /api/clusters/{id}/policies/{namespace}/{name}': 'READ_DETAIL',
   // history
   'GET /api/clusters/{id}/history': 'READ_AGGREGATES',
   'GET /api/clusters/{id}/namespaces/{namespace}/history': 'READ_AGGREGATES',
   'GET /api/fleet/history': 'READ_AGGREGATES',
   'GET /api/fleet/summary': 'READ_AGGREGATES',
+  'GET /api/fleet/clusters': 'READ_AGGREGATES',
   // findings
   'GET /api/findings': 'READ_DETAIL',
   'GET /api/findings/rules': 'READ_AGGREGATES',
@@ -68,6 +74,8 @@ const ROUTES: Record<string, Group> = {
   'GET /api/clusters/{id}/reachability/matrix': 'READ_DETAIL',
   'GET /api/clusters/{id}/reachability/workloads/{namespace}/{name}/ingress': 'READ_DETAIL',
   'GET /api/clusters/{id}/reachability/workloads/{namespace}/{name}/egress': 'READ_DETAIL',
+  'GET /api/clusters/{id}/reachability/workloads': 'READ_DETAIL',
+  'GET /api/clusters/{id}/reachability/pairs/{from}/{to}': 'READ_DETAIL',
   // analyze
   'POST /api/analyze': 'OPERATE',
   // evidence
@@ -209,7 +217,7 @@ describe('role matrix: every endpoint × every caller', () => {
         } else value = ids.cluster;
       } else if (param === 'id' && owner === 'snapshots') value = ids.snapshot;
       else if (param === 'id' && owner === 'tokens') value = (await issueToken(t.app, 'manager', { name: `matrix-del-${++seq}` })).id;
-      else if (param === 'namespace') value = ids.namespace;
+      else if (param === 'namespace' || param === 'from' || param === 'to') value = ids.namespace;
       else if (param === 'name') value = ids.workload;
       if (!value) return `no value for path parameter {${param}} after "${owner}" in ${op.key}: teach prepare() in role-matrix.e2e-spec.ts`;
       out.push(encodeURIComponent(value));
