@@ -9,7 +9,6 @@ import { notFound } from 'next/navigation';
 import { stringify } from 'yaml';
 import { AsOfPicker } from '../../../../../components/as-of';
 import { AsOfBanner } from '../../../../../components/as-of-banner';
-import { TrendChart, type TrendPoint } from '../../../../../components/charts/trend-chart';
 import { YamlBlock } from '../../../../../components/yaml-block';
 import { apiClient, isKordonApiError } from '../../../../../lib/api-client';
 import { parseAt } from '../../../../../lib/as-of';
@@ -21,6 +20,7 @@ import { ApiErrorState } from '../../../../_components/state-message';
 import { heldSince, heldSinceText, type HeldSince } from '../_shared/held-since';
 import { clusterHref, namespaceHref, policyHref, policyRefHref } from '../_shared/links';
 import { NeedsRole } from '../_shared/needs-role';
+import { NamespaceTrend, type TrendColumns } from '../_shared/namespace-trend';
 import '../_shared/namespace.css';
 
 export const dynamic = 'force-dynamic';
@@ -169,20 +169,36 @@ async function FindingCard({ f }: { f: FindingItem }) {
   );
 }
 
-function chartData(history: NamespaceHistory): TrendPoint[] {
+function chartColumns(history: NamespaceHistory): TrendColumns {
   const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
-  return history.points.map((p) => ({
-    t: p.takenAt.slice(0, 10),
-    ingress: pct(p.ingress.podCoverage),
-    egress: pct(p.egress.podCoverage),
-    ddIngress: p.ingress.defaultDeny ? 100 : 0,
-    ddEgress: p.egress.defaultDeny ? 100 : 0,
-  }));
+  const pts = history.points;
+  return {
+    t: pts.map((p) => p.takenAt.slice(0, 10)),
+    values: {
+      ingress: pts.map((p) => pct(p.ingress.podCoverage)),
+      egress: pts.map((p) => pct(p.egress.podCoverage)),
+      ddIngress: pts.map((p) => (p.ingress.defaultDeny ? 100 : 0)),
+      ddEgress: pts.map((p) => (p.egress.defaultDeny ? 100 : 0)),
+    },
+  };
 }
 
-function policyYaml(object: Record<string, unknown> | null, body: string): string {
+/** A policy's YAML by its content hash (exact: the hash addresses the object), least recently used first. */
+const yamlByHash = new Map<string, string>();
+const YAML_CACHE_MAX = 2000;
+
+function policyYaml(hash: string, object: Record<string, unknown> | null, body: string): string {
   if (!object) return body;
-  return stringify(object, { lineWidth: 0 });
+  const hit = yamlByHash.get(hash);
+  if (hit !== undefined) {
+    yamlByHash.delete(hash);
+    yamlByHash.set(hash, hit);
+    return hit;
+  }
+  const text = stringify(object, { lineWidth: 0 });
+  yamlByHash.set(hash, text);
+  if (yamlByHash.size > YAML_CACHE_MAX) yamlByHash.delete(yamlByHash.keys().next().value as string);
+  return text;
 }
 
 export default async function NamespacePage({ params, searchParams }: PageProps) {
@@ -192,8 +208,7 @@ export default async function NamespacePage({ params, searchParams }: PageProps)
   const sp = await searchParams;
   const atRaw = typeof sp.at === 'string' ? sp.at : null;
   const asOf = parseAt(atRaw);
-  const session = await getSession();
-  const loaded = await load(id, ns, asOf?.at ?? null);
+  const [session, loaded] = await Promise.all([getSession(), load(id, ns, asOf?.at ?? null)]);
 
   if (loaded.kind !== 'ok') {
     return (
@@ -291,9 +306,9 @@ export default async function NamespacePage({ params, searchParams }: PageProps)
           <h2 id="history-h">History</h2>
           <p className="lead">Share of pods isolated per direction, and default-deny as a 0 / 100 step, one point per day (the last snapshot of the day).</p>
           {history ? (
-            <TrendChart
+            <NamespaceTrend
               title={`Namespace ${n.name} coverage and default-deny`}
-              data={chartData(history)}
+              columns={chartColumns(history)}
               series={[
                 { key: 'ingress', label: 'Ingress pods isolated' },
                 { key: 'egress', label: 'Egress pods isolated' },
@@ -323,7 +338,7 @@ export default async function NamespacePage({ params, searchParams }: PageProps)
                 </p>
                 <details>
                   <summary>YAML</summary>
-                  <YamlBlock code={policyYaml(p.object, p.body)} label={`${p.kind} ${p.name} YAML`} />
+                  <YamlBlock code={policyYaml(p.hash, p.object, p.body)} label={`${p.kind} ${p.name} YAML`} />
                 </details>
               </article>
             ))
