@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { cache } from 'react';
 import type { RoleName, SessionPrincipal } from '@kordon/contracts';
 import { apiBaseUrl } from './api-base-url';
 
@@ -94,10 +95,12 @@ export function isRole(value: unknown): value is RoleName {
 }
 
 /** The current request's session, or null (server components, route handlers, actions). */
-export async function getSession(): Promise<Session | null> {
+// Unsealed once per server render (the page, the header and every API call share it); outside a
+// render (route handlers) React's cache does not memoize and each call reads the cookie again.
+export const getSession = cache(async (): Promise<Session | null> => {
   const jar = await cookies();
   return unsealSession(jar.get(SESSION_COOKIE)?.value);
-}
+});
 
 export function newCsrfToken(): string {
   return randomBytes(24).toString('base64url');
