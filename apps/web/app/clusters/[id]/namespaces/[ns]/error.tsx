@@ -1,15 +1,6 @@
 'use client';
-// An unexpected failure while rendering a namespace or policy page (API errors are shown in the page itself).
-export default function NamespaceError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  return (
-    <main id="main" className="page">
-      <section className="state state-error" role="alert">
-        <h2>This page could not be shown</h2>
-        <p>{error.digest ? `Error ${error.digest}` : error.message}</p>
-        <button type="button" className="button" onClick={reset}>
-          Try again
-        </button>
-      </section>
-    </main>
-  );
+import { RouteError } from '../../../../../components/route-error';
+
+export default function NamespaceError(props: { error: Error & { digest?: string }; reset: () => void }) {
+  return <RouteError what="This page" {...props} />;
 }
