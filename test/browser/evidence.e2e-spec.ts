@@ -2,7 +2,7 @@
 // reads the snapshot in force then with numbers equal to the API's evidence, and downloads the
 // JSON as an attachment carrying the same digests; a manager is refused clearly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterPosture, ClusterSummary, EvidenceDocument, Page as ApiPage } from '@kordon/contracts';
+import type { ClusterPosture, ClusterSummary, EvidenceDocument } from '@kordon/contracts';
 import { screenshot } from './browser';
 import { startProduct, type Product } from './product';
 
@@ -14,8 +14,7 @@ describe('evidence page in a browser', () => {
 
   beforeAll(async () => {
     p = await startProduct();
-    const clusters = await p.api<ApiPage<ClusterSummary>>('/clusters');
-    weu = clusters.items.find((c) => c.name === 'aks-prod-weu')!;
+    weu = await p.cluster('aks-prod-weu');
   }, 600_000);
 
   afterAll(async () => {

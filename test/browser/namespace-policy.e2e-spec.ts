@@ -3,7 +3,7 @@
 // finding's remediation YAML, a policy's selection and allowances), a past date shows that
 // date's snapshot, and a manager is told the page needs the auditor role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterPosture, ClusterSummary, NamespaceDetail, NamespaceHistory, Page as ApiPage, PolicyDetail } from '@kordon/contracts';
+import type { ClusterPosture, ClusterSummary, NamespaceDetail, NamespaceHistory, PolicyDetail } from '@kordon/contracts';
 import { screenshot } from './browser';
 import { startProduct, type Product } from './product';
 
@@ -24,8 +24,7 @@ describe('namespace and policy pages in a browser', () => {
 
   beforeAll(async () => {
     p = await startProduct();
-    const clusters = await p.api<ApiPage<ClusterSummary>>('/clusters');
-    weu = clusters.items.find((c) => c.name === 'aks-prod-weu')!;
+    weu = await p.cluster('aks-prod-weu');
   }, 600_000);
 
   afterAll(async () => {

@@ -7,6 +7,7 @@
 //   await page.goto(`${p.web.url}/clusters/${id}`);
 //   await p.close();
 import type { Browser, Page } from 'playwright-core';
+import type { ClusterSummary, Page as ApiPage } from '@kordon/contracts';
 import request from 'supertest';
 import { DemoService } from '../../apps/api/src/demo/demo.service';
 import { ADMIN_AUTH, ADMIN_TOKEN, startTestApp, type TestApp } from '../../apps/api/test/test-app';
@@ -24,6 +25,8 @@ export interface Product {
   tokens: Record<Role, string>;
   /** GET the API as `role` (default admin), JSON body. */
   api<T = unknown>(path: string, role?: Role): Promise<T>;
+  /** A demo cluster by name, as `GET /api/clusters` lists it. */
+  cluster(name: string): Promise<ClusterSummary>;
   /** A new page (own context, own cookies) signed in as `role`. */
   newPage(role: Role, viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
@@ -65,6 +68,11 @@ export async function startProduct(opts: StartProductOptions = {}): Promise<Prod
           .set(role === 'admin' ? ADMIN_AUTH : { Authorization: `Bearer ${tokens[role]}` });
         if (res.status >= 400) throw new Error(`GET ${path} as ${role} answered ${res.status}: ${JSON.stringify(res.body)}`);
         return res.body;
+      },
+      async cluster(name) {
+        const found = (await product.api<ApiPage<ClusterSummary>>('/clusters')).items.find((c) => c.name === name);
+        if (!found) throw new Error(`no cluster named ${name}`);
+        return found;
       },
       async newPage(role, viewport = { width: 1366, height: 900 }) {
         const context = await browser.newContext({ viewport });
