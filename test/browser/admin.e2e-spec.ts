@@ -274,6 +274,12 @@ describe('administration pages in a browser', () => {
     await admin.getByTestId('cluster-purged').waitFor();
   });
 
+  it('answers an unknown cluster id with a 404 and the not-found page', async () => {
+    const res = await admin.goto(`${p.web.url}/admin/clusters/00000000-0000-4000-8000-000000000000`, { waitUntil: 'load' });
+    expect(res?.status()).toBe(404);
+    await admin.getByTestId('not-found').waitFor();
+  });
+
   it('tells a security engineer the pages need the admin role', async () => {
     const page = await p.newPage('security');
     for (const path of ['/admin', '/admin/tokens', '/admin/audit']) {

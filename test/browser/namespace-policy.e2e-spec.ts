@@ -143,13 +143,15 @@ describe('namespace and policy pages in a browser', () => {
     expect(await page.getByTestId('needs-role').innerText()).toMatch(/needs the auditor role/);
   });
 
-  it('an unknown namespace or policy shows the not-found page', async () => {
+  it('an unknown namespace or policy answers 404 with the not-found page', async () => {
     const page = await p.newPage('auditor');
-    // The cluster route's loading.tsx streams the shell first, so Next answers 200 with the
-    // not-found UI (and a noindex meta) rather than a 404 status.
-    await page.goto(`${p.web.url}/clusters/${weu.id}/namespaces/no-such-namespace`, { waitUntil: 'load' });
+    // No loading.tsx above these routes: a streamed shell would make Next answer 200 with the
+    // not-found UI, and a link checker or a ticket bot would take a typo for a page.
+    let res = await page.goto(`${p.web.url}/clusters/${weu.id}/namespaces/no-such-namespace`, { waitUntil: 'load' });
+    expect(res?.status()).toBe(404);
     await page.getByTestId('not-found').waitFor();
-    await page.goto(`${p.web.url}/clusters/${weu.id}/namespaces/frontend/policies/no-such-policy`, { waitUntil: 'load' });
+    res = await page.goto(`${p.web.url}/clusters/${weu.id}/namespaces/frontend/policies/no-such-policy`, { waitUntil: 'load' });
+    expect(res?.status()).toBe(404);
     await page.getByTestId('not-found').waitFor();
   });
 });

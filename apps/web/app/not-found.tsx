@@ -7,7 +7,7 @@ export default function NotFound() {
     <>
       <AppHeader />
       <main id="main" className="page">
-        <section className="state" role="status">
+        <section className="state" role="status" data-testid="not-found">
           <h2>Not found</h2>
           <p>This page or cluster does not exist. It may have been removed from the fleet.</p>
           <p>

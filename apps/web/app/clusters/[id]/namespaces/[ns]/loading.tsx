@@ -1,7 +1,0 @@
-export default function Loading() {
-  return (
-    <main id="main" className="page" aria-busy="true">
-      <p className="muted" role="status">Loading the namespace…</p>
-    </main>
-  );
-}
