@@ -8,11 +8,12 @@ import { parseAt } from '../lib/as-of';
 import { can } from '../lib/permissions';
 import { getSession } from '../lib/session';
 import { AppHeader } from './_components/app-header';
-import { ClusterTable } from './_components/cluster-table';
 import { ApiErrorState } from './_components/state-message';
 import { SummaryStrip } from './_components/summary-strip';
 import { applyFilters, coverageSparks, fleetTrend, latestCoverage, loadFleet, SPARK_DAYS } from './_fleet/fleet-data';
 import { FleetFilters } from './_fleet/fleet-filters';
+import { fleetRows } from './_fleet/fleet-rows';
+import { FleetTable } from './_fleet/fleet-table';
 import { AttentionNotice, FleetAsOfBanner, FleetEmpty, NotEnforcedBanner } from './_fleet/fleet-notices';
 import { fleetHref, parseFleetParams } from './_fleet/search-params';
 import './_fleet/fleet.css';
@@ -92,9 +93,8 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                         <TrendChart data={trend} series={TREND_SERIES} title="Fleet pod coverage and default-deny share" height={240} />
                       )}
                     </section>
-                    <ClusterTable
-                      clusters={shown}
-                      now={asOf ? new Date(asOf.at) : now}
+                    <FleetTable
+                      rows={fleetRows(shown, asOf ? new Date(asOf.at) : now, at)}
                       at={at}
                       sparks={data.history ? coverageSparks(data.history) : null}
                       sparkDays={SPARK_DAYS}

@@ -1,6 +1,6 @@
 // Small status markers used across the fleet table and the cluster page. Colour is never the only
 // signal: every badge carries a word, and a title explains it on hover.
-import type { ClusterSummary, PolicyEngineName, SnapshotStatus, SnapshotSummary } from '@kordon/contracts';
+import type { ClusterSummary, PolicyEngineName } from '@kordon/contracts';
 import type { ReactNode } from 'react';
 import { formatSchedule } from '../../lib/format';
 
@@ -14,7 +14,7 @@ export function Badge({ tone, children, title }: { tone: Tone; children: ReactNo
   );
 }
 
-const ENGINE_LABELS: Record<PolicyEngineName, { label: string; tone: Tone; title: string }> = {
+export const ENGINE_LABELS: Record<PolicyEngineName, { label: string; tone: Tone; title: string }> = {
   azure: { label: 'Azure NPM', tone: 'info', title: 'Azure Network Policy Manager enforces NetworkPolicy' },
   calico: { label: 'Calico', tone: 'info', title: 'Calico enforces NetworkPolicy' },
   cilium: { label: 'Cilium', tone: 'info', title: 'Cilium enforces NetworkPolicy' },
@@ -31,23 +31,6 @@ export function EngineBadge({ engine }: { engine: PolicyEngineName }) {
   return (
     <Badge tone={tone} title={title}>
       {label}
-    </Badge>
-  );
-}
-
-const STATUS_TONES: Record<SnapshotStatus, Tone> = { succeeded: 'good', failed: 'bad', running: 'info' };
-
-export function SnapshotStatusBadge({ snapshot }: { snapshot: SnapshotSummary }) {
-  const title =
-    snapshot.status === 'failed'
-      ? `Failed: ${snapshot.failureReason ?? 'no reason recorded'}`
-      : snapshot.status === 'running'
-        ? 'Snapshot in progress'
-        : 'Snapshot succeeded';
-  return (
-    <Badge tone={STATUS_TONES[snapshot.status] ?? 'neutral'} title={title}>
-      {snapshot.status === 'running' ? <span className="pulse" aria-hidden /> : null}
-      {snapshot.status}
     </Badge>
   );
 }
@@ -77,19 +60,4 @@ export function isEnforced(cluster: ClusterSummary): boolean | null {
   if (cluster.engine === 'none') return false;
   if (cluster.engine === 'unknown') return null;
   return true;
-}
-
-export function EnforcedMark({ enforced }: { enforced: boolean | null }) {
-  if (enforced === null) return <span className="muted">—</span>;
-  return enforced ? (
-    <span className="mark mark-yes">
-      <span className="dot dot-good" aria-hidden />
-      Yes
-    </span>
-  ) : (
-    <span className="mark mark-no">
-      <span className="dot dot-bad" aria-hidden />
-      No
-    </span>
-  );
 }

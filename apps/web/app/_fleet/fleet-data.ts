@@ -7,7 +7,7 @@ import 'server-only';
 import type { ApiError, ClusterSummary, FleetClustersAt, FleetHistory, FleetRollupPoint } from '@kordon/contracts';
 import type { TrendPoint } from '../../components/charts/trend-chart';
 import { apiClient, isKordonApiError } from '../../lib/api-client';
-import type { CoverageSparks } from '../_components/cluster-table';
+import type { CoverageSparks } from './fleet-table';
 import type { FleetParams } from './search-params';
 
 const DAY = 86_400_000;

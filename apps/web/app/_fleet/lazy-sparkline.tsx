@@ -3,7 +3,7 @@
 // server (it renders an empty wrapper there, ~0.4 ms each even so), and next/dynamic's
 // `ssr: false` bails out by throwing once per instance; on a 50-cluster fleet either costs the
 // server page more than its API calls. The server sends an empty box of the same size instead
-// (the cell's title says the trend in words), and the line is drawn once the page hydrates.
+// (its title says the trend in words), and the line is drawn once the page hydrates.
 import { useSyncExternalStore } from 'react';
 import { Sparkline } from '../../components/charts/trend-chart';
 
@@ -11,9 +11,6 @@ const subscribe = () => () => undefined;
 
 export function LazySparkline({ values, label, width, height }: { values: (number | null)[]; label: string; width: number; height: number }) {
   const inBrowser = useSyncExternalStore(subscribe, () => true, () => false);
-  return (
-    <span className="spark-slot" style={{ width, height }}>
-      {inBrowser ? <Sparkline values={values} label={label} width={width} height={height} /> : null}
-    </span>
-  );
+  // The slot's size is the fleet table's CSS (.spark-slot: 96 × 22).
+  return <span className="spark-slot" title={inBrowser ? undefined : label}>{inBrowser ? <Sparkline values={values} label={label} width={width} height={height} /> : null}</span>;
 }
