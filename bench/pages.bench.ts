@@ -169,7 +169,9 @@ export async function runPagesBench(): Promise<void> {
     api = await startApi(env);
     proxy = await recordingProxy(api.url);
     const sessionSecret = randomBytes(32).toString('base64url');
-    web = await startWeb({ apiUrl: proxy.url, env: { KORDON_SESSION_SECRET: sessionSecret }, timeoutMs: 180_000 });
+    // BENCH_PAGE_CPU_PROF=<dir>: the web server writes a V8 CPU profile there when it stops.
+    const nodeArgs = process.env.BENCH_PAGE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PAGE_CPU_PROF}`] : [];
+    web = await startWeb({ apiUrl: proxy.url, env: { KORDON_SESSION_SECRET: sessionSecret }, nodeArgs, timeoutMs: 180_000 });
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();

@@ -185,6 +185,8 @@ export interface StartWebOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the server to answer, default 60 s. */
   timeoutMs?: number;
+  /** Options for node itself, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export interface WebServer {
@@ -206,7 +208,7 @@ export async function startWeb(options: StartWebOptions): Promise<WebServer> {
   const api = new URL(options.apiUrl);
   const apiPort = api.port || (api.protocol === 'https:' ? '443' : '80');
 
-  const child = spawn(process.execPath, [NEXT_BIN, 'start', 'apps/web', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), NEXT_BIN, 'start', 'apps/web', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
