@@ -3,15 +3,7 @@ import type { FindingSeverity } from '@kordon/contracts';
 
 export const SEVERITIES: FindingSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
-const ICON: Record<FindingSeverity, string> = { critical: '⊗', high: '▲', medium: '◆', low: '●', info: 'ℹ' };
-
+// The icon before the word is drawn by fleet.css (.sev-<severity>::before), which both pages load.
 export function SeverityLabel({ severity }: { severity: FindingSeverity }) {
-  return (
-    <span className={`sev sev-${severity}`}>
-      <span className="sev-icon" aria-hidden>
-        {ICON[severity]}
-      </span>
-      {severity}
-    </span>
-  );
+  return <span className={`sev sev-${severity}`}>{severity}</span>;
 }
