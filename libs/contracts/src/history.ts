@@ -136,3 +136,74 @@ export interface FleetClustersAt {
   at: string | null;
   items: ClusterSummary[];
 }
+
+// ---- time in state (interval semantics) ----
+
+/**
+ * `protected`: a succeeded snapshot saw default-deny in the direction; `unprotected`: it saw the
+ * namespace without it; `absent`: the namespace was not in the snapshot; `unknown`: no snapshot
+ * vouches for the time (before the first one, after a failed one, or a gap longer than the
+ * cluster's schedule plus grace).
+ */
+export type TimeInStateState = 'protected' | 'unprotected' | 'unknown' | 'absent';
+
+export interface TimeInStateInterval {
+  from: string;
+  to: string;
+  state: TimeInStateState;
+  /** The first snapshot vouching for the interval (null for unknown time no snapshot covers). */
+  snapshotId: string | null;
+  /** Every snapshot vouching for it, in order (consecutive equal states are merged). */
+  snapshotIds: string[];
+}
+
+export interface TimeInStateProvingSnapshot {
+  id: string;
+  startedAt: string;
+}
+
+export interface TimeInStateDirection {
+  protectedMs: number;
+  unprotectedMs: number;
+  unknownMs: number;
+  absentMs: number;
+  /** protectedMs / the measured range; null for an empty range. */
+  share: number | null;
+  /** True only when the whole measured range is protected (no unknown time). */
+  heldThroughout: boolean;
+  /** Start of the uninterrupted protected run that reaches the end of the range, or null. */
+  protectedSince: string | null;
+  /** Omitted by the cluster-wide summary unless `intervals=true`. */
+  intervals?: TimeInStateInterval[];
+  /** The snapshots that prove the protected time, in order. */
+  provingSnapshots?: TimeInStateProvingSnapshot[];
+}
+
+export interface TimeInStateRange {
+  from: string;
+  to: string;
+  /** min(to, now): time still to come is not measured. */
+  measuredTo: string;
+  scheduleMinutes: number;
+  /** A snapshot vouches for at most scheduleMinutes × this factor. */
+  scheduleGrace: number;
+}
+
+export interface NamespaceTimeInState extends TimeInStateRange {
+  clusterId: string;
+  namespace: string;
+  ingress: TimeInStateDirection;
+  egress: TimeInStateDirection;
+}
+
+export interface TimeInStateNamespaceSummary {
+  namespace: string;
+  ingress: TimeInStateDirection;
+  egress: TimeInStateDirection;
+}
+
+export interface ClusterTimeInState extends TimeInStateRange {
+  clusterId: string;
+  /** Every namespace seen by a snapshot in the range, by name. */
+  namespaces: TimeInStateNamespaceSummary[];
+}

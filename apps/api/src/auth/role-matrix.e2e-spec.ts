@@ -64,6 +64,8 @@ const ROUTES: Record<string, Group> = {
   // history
   'GET /api/clusters/{id}/history': 'READ_AGGREGATES',
   'GET /api/clusters/{id}/namespaces/{namespace}/history': 'READ_AGGREGATES',
+  'GET /api/clusters/{id}/namespaces/{namespace}/time-in-state': 'READ_AGGREGATES',
+  'GET /api/clusters/{id}/time-in-state': 'READ_AGGREGATES',
   'GET /api/fleet/history': 'READ_AGGREGATES',
   'GET /api/fleet/summary': 'READ_AGGREGATES',
   'GET /api/fleet/clusters': 'READ_AGGREGATES',

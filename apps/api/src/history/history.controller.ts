@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { ClusterHistory, FleetClustersAt, FleetHistory, FleetSummary, NamespaceHistory } from '@kordon/contracts';
+import type { ClusterHistory, ClusterTimeInState, FleetClustersAt, FleetHistory, FleetSummary, NamespaceHistory, NamespaceTimeInState } from '@kordon/contracts';
 import { Roles } from '../auth/auth.guard';
 import { READ_AGGREGATES } from '../auth/roles';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
@@ -10,13 +10,49 @@ import {
 } from './dto/history.dto';
 import { HistoryService } from './history.service';
 import { CachedRead } from '../read-cache/read-cache.interceptor';
+import { ClusterTimeInStateDto, ClusterTimeInStateQuery, NamespaceTimeInStateDto, TimeInStateQuery } from './time-in-state.dto';
+import { TimeInStateService } from './time-in-state.service';
 
 const RANGE_ERRORS = 'Malformed id or time, from after to, unknown bucket, or more than 2,000 buckets';
 
 @ApiTags('history')
 @Controller()
 export class HistoryController {
-  constructor(private readonly history: HistoryService) {}
+  constructor(private readonly history: HistoryService, private readonly timeInState: TimeInStateService) {}
+
+  @Get('clusters/:id/namespaces/:namespace/time-in-state')
+  @CachedRead({ per: 'cluster' })
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({
+    summary: 'Time in state of one namespace: since when, and for what share of a range, default-deny held per direction',
+    description:
+      'Each succeeded snapshot vouches for its state from its start until the next snapshot, at most the cluster schedule × scheduleGrace; ' +
+      'time beyond that, after a failed snapshot until the next succeeded one, and before the first snapshot is unknown, never protected. ' +
+      'Default range: the last 90 days; at most 2 years. Intervals merge equal states and keep the snapshots vouching for them.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'namespace', example: 'payments' })
+  @ApiOkResponse({ type: NamespaceTimeInStateDto })
+  @ApiBadRequestResponse({ description: 'Malformed id, namespace or time, from after to, or a range over 2 years' })
+  @ApiNotFoundResponse({ description: 'Unknown cluster, or a namespace the cluster never had' })
+  namespaceTimeInState(@Param() p: NamespaceParam, @Query() q: TimeInStateQuery): Promise<NamespaceTimeInState> {
+    return this.timeInState.namespace(p.id, p.namespace, q);
+  }
+
+  @Get('clusters/:id/time-in-state')
+  @CachedRead({ per: 'cluster' })
+  @Roles(...READ_AGGREGATES)
+  @ApiOperation({
+    summary: 'Time in state of every namespace of a cluster over a range (summary per namespace and direction)',
+    description: 'As the namespace resource, for every namespace seen in the range; interval lists and proving snapshots only with `intervals=true`.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ClusterTimeInStateDto })
+  @ApiBadRequestResponse({ description: 'Malformed id or time, from after to, or a range over 2 years' })
+  @ApiNotFoundResponse({ description: 'Unknown cluster' })
+  clusterTimeInState(@Param() p: IdParam, @Query() q: ClusterTimeInStateQuery): Promise<ClusterTimeInState> {
+    return this.timeInState.cluster(p.id, q);
+  }
 
   @Get('clusters/:id/history')
   @CachedRead({ per: 'cluster' })
