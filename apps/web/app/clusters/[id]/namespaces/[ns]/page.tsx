@@ -21,6 +21,7 @@ import { heldSince, heldSinceText, type HeldSince } from '../_shared/held-since'
 import { clusterHref, namespaceHref, policyHref, policyRefHref } from '../_shared/links';
 import { NeedsRole } from '../_shared/needs-role';
 import { NamespaceTrend, type TrendColumns } from '../_shared/namespace-trend';
+import { TimeInStatePanel } from './time-in-state';
 import '../_shared/namespace.css';
 
 export const dynamic = 'force-dynamic';
@@ -319,6 +320,11 @@ export default async function NamespacePage({ params, searchParams }: PageProps)
           ) : (
             <p className="muted">History is not available{historyError ? `: ${historyError.message}` : ''}.</p>
           )}
+        </section>
+
+        <section className="ns-section" aria-labelledby="tis-h">
+          <h2 id="tis-h">Time in state</h2>
+          <TimeInStatePanel clusterId={id} ns={ns} at={asOf?.at ?? null} />
         </section>
 
         <section className="ns-section" aria-labelledby="policies-h">
