@@ -265,7 +265,8 @@ export default async function NamespacePage({ params, searchParams }: PageProps)
         </section>
         <p className="held-note">
           “Held since” is measured on snapshots: the first daily snapshot of the current unbroken run with a default-deny baseline,
-          within the last {HISTORY_DAYS} days{asOf ? ` before ${asOf.label}` : ''}. A break between two snapshots would not show.
+          within the last {HISTORY_DAYS} days{asOf ? ` before ${asOf.label}` : ''}. A break between two snapshots would not show: “Time in state” below counts
+          failed snapshots and gaps longer than the schedule as unknown.
           {historyError ? ` History could not be read: ${historyError.message}` : ''}
         </p>
 
