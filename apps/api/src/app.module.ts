@@ -9,6 +9,7 @@ import type { AppConfig } from './config/env.schema';
 import { AnalyzeModule } from './analyze/analyze.module';
 import { DemoModule } from './demo/demo.module';
 import { EvidenceModule } from './evidence/evidence.module';
+import { ExceptionsModule } from './exceptions/exceptions.module';
 import { FindingsModule } from './findings/findings.module';
 import { HistoryModule } from './history/history.module';
 import { PostureModule } from './posture/posture.module';
@@ -78,6 +79,7 @@ export class AppModule {
         PostureModule,
         HistoryModule,
         FindingsModule,
+        ExceptionsModule,
         ReachabilityModule,
         AnalyzeModule,
         EvidenceModule,

@@ -1,5 +1,6 @@
 // Findings of stored snapshots and the engine's rule catalog, as the API serves them.
 // Plain types only: no decorators, no runtime dependencies.
+import type { ExceptedRef } from './exceptions';
 
 export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
@@ -52,6 +53,8 @@ export interface FindingItem {
   remediation: FindingRemediation | null;
   /** YAML filled in for this finding (a NetworkPolicy or Service patch), when the rule has one. */
   remediationYaml: string | null;
+  /** The exception in force covering this finding (it stays listed, marked), or null. */
+  excepted?: ExceptedRef | null;
 }
 
 /** A finding in the fleet list: which cluster and which snapshot it comes from. */

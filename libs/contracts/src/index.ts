@@ -8,3 +8,4 @@ export * from './evidence';
 export * from './session';
 export * from './policies';
 export * from './admin';
+export * from './exceptions';

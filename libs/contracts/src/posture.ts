@@ -2,6 +2,7 @@
 // in detail. Plain types only: no decorators, no runtime dependencies.
 import type { PostureSummary } from './clusters';
 import type { FindingItem } from './findings';
+import type { ExceptedRef } from './exceptions';
 
 export interface ClusterRef {
   id: string;
@@ -27,6 +28,8 @@ export interface NamespaceDirectionPosture {
   defaultDeny: boolean;
   /** Every current pod is isolated (weaker than a baseline: pods created later are not). */
   effectivelyIsolated: boolean;
+  /** When default-deny is missing: the exception in force accepting that gap, else null. */
+  defaultDenyExcepted?: ExceptedRef | null;
 }
 
 export interface NamespacePostureItem {
@@ -146,6 +149,19 @@ export interface ClusterPosturePage extends ClusterPosture {
   total: number;
   /** Position of the first row of this page among them (with `offset` paging). */
   offset: number;
+  /** Default-deny per direction over the non-excluded namespaces, without and with exceptions. */
+  defaultDenyFigures?: { ingress: DefaultDenyFigures; egress: DefaultDenyFigures };
+}
+
+export interface DefaultDenyFigures {
+  /** Non-excluded namespaces. */
+  namespaces: number;
+  namespacesWithDefaultDeny: number;
+  /** With default-deny, or lacking it under an exception in force. */
+  namespacesWithDefaultDenyOrExcepted: number;
+  /** namespacesWithDefaultDeny / namespaces; null without namespaces. */
+  defaultDenyShare: number | null;
+  defaultDenyOrExceptedShare: number | null;
 }
 
 /** The network profile fields a reader needs, from `networkProfile` as ARM returned it. */

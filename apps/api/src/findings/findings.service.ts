@@ -4,15 +4,17 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { FINDING_RULES } from '@kordon/policy-engine';
 import type { FindingItem, FindingRuleView, FindingSort, FleetFindingItem, Page } from '@kordon/contracts';
 import { ClustersService } from '../clusters/clusters.service';
+import { matchFinding } from '../exceptions/exception-match';
+import { ExceptionsService } from '../exceptions/exceptions.service';
 import { decodeSortCursor, encodeSortCursor } from '../common/cursor';
 import { parseInstant } from '../posture/query-input';
 import { DEFAULT_FINDING_SORT, FINDING_SORTS, type ListFindingsQuery } from './dto/findings.dto';
-import { FindingsRepository, fleetSortKeyShape } from './findings.repository';
+import { FindingsRepository, fleetSortKeyShape, type FleetFindingRecord } from './findings.repository';
 import { ruleView, toFindingItem } from './findings.presenter';
 
 @Injectable()
 export class FindingsService {
-  constructor(private readonly findings: FindingsRepository, private readonly clusters: ClustersService) {}
+  constructor(private readonly findings: FindingsRepository, private readonly clusters: ClustersService, private readonly exceptions: ExceptionsService) {}
 
   rules(): FindingRuleView[] {
     return FINDING_RULES.map(ruleView);
@@ -33,26 +35,40 @@ export class FindingsService {
     const after = afterKey(q.cursor, sort);
     if (q.cluster) await this.clusters.require(q.cluster);
     const limit = q.limit ?? 100;
-    const rows = await this.findings.fleet({
-      at,
-      clusterId: q.cluster,
-      namespace: q.namespace,
-      severity: q.severity,
-      ruleId: q.rule,
-      sort,
-      after,
-      take: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({
-        ...toFindingItem(r),
+    const exceptions = await this.exceptions.inForce(q.cluster ?? null, at);
+    const when = at ?? new Date();
+    const filter = { at, clusterId: q.cluster, namespace: q.namespace, severity: q.severity, ruleId: q.rule, sort };
+    const item = (r: FleetFindingRecord): FleetFindingItem => {
+      const f = toFindingItem(r);
+      return {
+        ...f,
         cluster: { id: r.cluster_id, name: r.cluster_name },
         snapshot: { id: r.snapshot_id, takenAt: r.started_at.toISOString() },
-      })),
-      nextCursor: rows.length > limit ? encodeSortCursor(sort, last.sortKey) : null,
+        excepted: matchFinding(exceptions, { clusterId: r.cluster_id, ruleId: f.ruleId, namespace: f.namespace, object: f.object }, when),
+      };
     };
+    let rows = await this.findings.fleet({ ...filter, after, take: limit + 1 });
+    if (q.excepted === undefined) {
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { items: page.map(item), nextCursor: rows.length > limit ? encodeSortCursor(sort, last.sortKey) : null };
+    }
+    // Filtering on exceptions happens here (they are not in the findings' SQL): read batches
+    // until the page is full, resuming after the last row read.
+    const want = q.excepted === 'true';
+    const items: FleetFindingItem[] = [];
+    let resume: (string | number)[] | undefined;
+    for (let batch = 0; ; batch++) {
+      for (const r of rows) {
+        if (items.length === limit) return { items, nextCursor: encodeSortCursor(sort, resume!) };
+        const it = item(r);
+        resume = r.sortKey;
+        if ((it.excepted !== null) === want) items.push(it);
+      }
+      if (rows.length <= limit || batch === 20) break;
+      rows = await this.findings.fleet({ ...filter, after: resume, take: limit + 1 });
+    }
+    return { items, nextCursor: rows.length > limit && resume ? encodeSortCursor(sort, resume) : null };
   }
 }
 

@@ -3,13 +3,15 @@
 // here, so a page about last March shows exactly what was computed last March.
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type {
-  ClusterPosturePage, ClusterProfile, HeatmapRow, NetworkProfileView, NodePoolView, PostureHeatmap, ProfileCaveat,
+  ClusterPosturePage, ClusterProfile, DefaultDenyFigures, HeatmapRow, NetworkProfileView, NodePoolView, PostureHeatmap, ProfileCaveat,
   ClusterRef, NamespaceDetail, NamespaceDirectionDetail, NamespacePostureItem, PolicyItem, PostureSort, PostureSummary,
   WorkloadPostureItem,
 } from '@kordon/contracts';
 import { FINDING_RULES, type NamespacePosture as EngineNamespacePosture, type WorkloadPosture, type DirectionPosture } from '@kordon/policy-engine';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
+import { matchDefaultDeny, matchFinding, type ExceptionRule } from '../exceptions/exception-match';
+import { ExceptionsService } from '../exceptions/exceptions.service';
 import { FindingsService } from '../findings/findings.service';
 import type { PostureQuery } from './dto/posture.dto';
 import { PostureErrorCode, PostureException } from './posture.exception';
@@ -97,6 +99,30 @@ export function toNamespaceItem(r: Row, findings: number): NamespacePostureItem 
   };
 }
 
+/** Marks each direction's missing default-deny that an exception in force accepts. */
+function withExceptions(item: NamespacePostureItem, exceptions: ExceptionRule[], clusterId: string, at: Date): NamespacePostureItem {
+  const mark = (d: 'ingress' | 'egress') => (item[d].defaultDeny ? null : matchDefaultDeny(exceptions, clusterId, item.name, d, at));
+  return { ...item, ingress: { ...item.ingress, defaultDenyExcepted: mark('ingress') }, egress: { ...item.egress, defaultDenyExcepted: mark('egress') } };
+}
+
+/** Default-deny per direction over the non-excluded namespaces, without and with exceptions. */
+function defaultDenyFigures(rows: Row[], exceptions: ExceptionRule[], clusterId: string, at: Date): NonNullable<ClusterPosturePage['defaultDenyFigures']> {
+  const inScope = rows.filter((r) => !r.excluded);
+  const figures = (d: 'ingress' | 'egress'): DefaultDenyFigures => {
+    const has = (r: Row) => (d === 'ingress' ? r.defaultDenyIngress : r.defaultDenyEgress);
+    const withDeny = inScope.filter(has).length;
+    const orExcepted = inScope.filter((r) => has(r) || matchDefaultDeny(exceptions, clusterId, r.namespace, d, at) !== null).length;
+    return {
+      namespaces: inScope.length,
+      namespacesWithDefaultDeny: withDeny,
+      namespacesWithDefaultDenyOrExcepted: orExcepted,
+      defaultDenyShare: share(withDeny, inScope.length),
+      defaultDenyOrExceptedShare: share(orExcepted, inScope.length),
+    };
+  };
+  return { ingress: figures('ingress'), egress: figures('egress') };
+}
+
 /** The sort value of a row; null (no pods) always sorts last. */
 function sortValue(item: NamespacePostureItem, sort: PostureSort): string | number | null {
   switch (sort) {
@@ -157,7 +183,7 @@ function policyRef(p: PolicyRecord): string {
 
 @Injectable()
 export class PostureService {
-  constructor(private readonly repo: PostureRepository, private readonly findings: FindingsService) {}
+  constructor(private readonly repo: PostureRepository, private readonly findings: FindingsService, private readonly exceptions: ExceptionsService) {}
 
   /** The cluster and its snapshot in force; 404 for an unknown cluster or when none is in force. */
   async snapshotAt(clusterId: string, atText: string | undefined): Promise<{ row: SnapshotRow; cluster: ClusterRef }> {
@@ -191,14 +217,17 @@ export class PostureService {
       throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
     }
     const needle = q.q?.trim().toLowerCase();
-    const [rows, findingCounts] = await Promise.all([
+    const at = parseInstant(q.at, 'at');
+    const [rows, findingCounts, exceptions] = await Promise.all([
       this.repo.namespaceRows(row.snapshot_id),
       this.findings.countByNamespace(row.finding_set_hash),
+      this.exceptions.inForce(clusterId, at),
     ]);
+    const when = at ?? new Date();
     // A snapshot's namespaces are bounded (hundreds), read by primary key: filter, sort and
     // page them here rather than build dynamic SQL for computed sort keys.
     const keyed = rows
-      .map((r) => toNamespaceItem(r, findingCounts.get(r.namespace) ?? 0))
+      .map((r) => withExceptions(toNamespaceItem(r, findingCounts.get(r.namespace) ?? 0), exceptions, clusterId, when))
       .filter((i) => (q.excluded === undefined || i.excluded === q.excluded) && (!q.defaultDeny || matchesDefaultDeny(i, q.defaultDeny)))
       .filter((i) => !needle || i.name.includes(needle))
       .map((item) => ({ item, key: [sortValue(item, sort), item.name] as SortKey }))
@@ -231,6 +260,7 @@ export class PostureService {
       nextCursor: after.length > limit ? encodeCursor(page[page.length - 1].key as (string | number)[]) : null,
       total: keyed.length,
       offset,
+      defaultDenyFigures: defaultDenyFigures(rows, exceptions, clusterId, when),
     };
   }
 
@@ -289,6 +319,9 @@ export class PostureService {
       row.workload_set_hash ? this.repo.workloadLabels(row.workload_set_hash, namespace) : new Map<string, Record<string, string>>(),
       this.findings.ofNamespace(row.finding_set_hash, namespace),
     ]);
+    const at = parseInstant(atText, 'at');
+    const exceptions = await this.exceptions.inForce(clusterId, at);
+    const when = at ?? new Date();
     if (!ns) {
       throw new PostureException(
         PostureErrorCode.NamespaceNotFound,
@@ -342,12 +375,18 @@ export class PostureService {
         policies: detail.policies ?? ns.policies,
         crdPolicies: detail.crdPolicies ?? 0,
         // The flat columns are the truth the history uses; the detail adds the baseline.
-        ingress: { ...ingress, isolatedPods: ns.ingressIsolatedPods, isolatedWorkloads: ns.ingressIsolatedWorkloads, defaultDeny: ns.defaultDenyIngress, effectivelyIsolated: ns.effectivelyIsolatedIngress },
-        egress: { ...egress, isolatedPods: ns.egressIsolatedPods, isolatedWorkloads: ns.egressIsolatedWorkloads, defaultDeny: ns.defaultDenyEgress, effectivelyIsolated: ns.effectivelyIsolatedEgress },
+        ingress: {
+          ...ingress, isolatedPods: ns.ingressIsolatedPods, isolatedWorkloads: ns.ingressIsolatedWorkloads, defaultDeny: ns.defaultDenyIngress, effectivelyIsolated: ns.effectivelyIsolatedIngress,
+          defaultDenyExcepted: ns.defaultDenyIngress ? null : matchDefaultDeny(exceptions, clusterId, ns.namespace, 'ingress', when),
+        },
+        egress: {
+          ...egress, isolatedPods: ns.egressIsolatedPods, isolatedWorkloads: ns.egressIsolatedWorkloads, defaultDeny: ns.defaultDenyEgress, effectivelyIsolated: ns.effectivelyIsolatedEgress,
+          defaultDenyExcepted: ns.defaultDenyEgress ? null : matchDefaultDeny(exceptions, clusterId, ns.namespace, 'egress', when),
+        },
       },
       workloads,
       policies: policyItems,
-      findings,
+      findings: findings.map((f) => ({ ...f, excepted: matchFinding(exceptions, { clusterId, ruleId: f.ruleId, namespace: f.namespace, object: f.object }, when) })),
     };
   }
 }

@@ -5,6 +5,7 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, Max
 import type { FindingItem, FindingRemediation, FindingRuleView, FindingSort, FindingSubject, FleetFindingItem, Page } from '@kordon/contracts';
 import { FINDING_RULES } from '@kordon/policy-engine';
 import { NAMESPACE_NAME } from '../../posture/query-input';
+import { ExceptedRefDto } from '../../exceptions/dto/exceptions.dto';
 
 export const SEVERITY_VALUES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 const CATEGORY_VALUES = ['enforcement', 'baseline', 'coverage', 'policy-quality', 'platform', 'exposure', 'evaluation'];
@@ -36,6 +37,9 @@ export class ListFindingsQuery {
       'Ties break by severity (most severe first), cluster name, rule id and finding id. Text compares by code point.',
   })
   @IsOptional() @IsIn(FINDING_SORTS, { message: `sort must be one of ${FINDING_SORTS.join(', ')}` }) sort?: FindingSort;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only findings an exception in force covers; false: only the others' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'excepted must be true or false' }) excepted?: 'true' | 'false';
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
@@ -69,6 +73,7 @@ export class FindingItemDto implements FindingItem {
   @ApiProperty({ type: FindingSubjectDto, nullable: true }) object!: FindingSubjectDto | null;
   @ApiProperty({ type: FindingRemediationDto, nullable: true }) remediation!: FindingRemediationDto | null;
   @ApiProperty({ type: String, nullable: true, description: 'YAML filled in for this finding' }) remediationYaml!: string | null;
+  @ApiPropertyOptional({ type: ExceptedRefDto, nullable: true, description: 'The exception in force covering this finding (listed all the same), or null' }) excepted?: ExceptedRefDto | null;
 }
 
 class ClusterNameRefDto {

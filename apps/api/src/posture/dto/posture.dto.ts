@@ -4,10 +4,11 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import type {
   ClusterPosturePage, ClusterProfile, HeatmapRow, NetworkProfileView, NodePoolView, PostureHeatmap, ProfileCaveat,
-  BaselineBreakerView, BaselineView, ClusterRef, DefaultDenyFilter, DirectionCoverage, NamespaceDetail,
+  BaselineBreakerView, BaselineView, ClusterRef, DefaultDenyFigures, DefaultDenyFilter, DirectionCoverage, NamespaceDetail,
   NamespaceDirectionDetail, NamespaceDirectionPosture, NamespacePostureItem, PolicyItem, PostureSort, PostureSummary, SnapshotRef,
   WorkloadIsolation, WorkloadPostureItem,
 } from '@kordon/contracts';
+import { ExceptedRefDto } from '../../exceptions/dto/exceptions.dto';
 import { FindingItemDto } from '../../findings/dto/findings.dto';
 import { NAMESPACE_NAME } from '../query-input';
 
@@ -110,6 +111,7 @@ export class NamespaceDirectionDto implements NamespaceDirectionPosture {
   @ApiProperty({ type: Number, nullable: true }) workloadCoverage!: number | null;
   @ApiProperty({ description: 'A default-deny baseline is present and not undone' }) defaultDeny!: boolean;
   @ApiProperty({ description: 'Every current pod is isolated' }) effectivelyIsolated!: boolean;
+  @ApiPropertyOptional({ type: ExceptedRefDto, nullable: true, description: 'When default-deny is missing: the exception in force accepting the gap, else null' }) defaultDenyExcepted?: ExceptedRefDto | null;
 }
 
 export class NamespacePostureItemDto implements NamespacePostureItem {
@@ -124,6 +126,19 @@ export class NamespacePostureItemDto implements NamespacePostureItem {
   @ApiProperty({ type: String, nullable: true, description: 'Why it is left out of roll-ups; null when it is not' }) excludedReason!: string | null;
 }
 
+export class DefaultDenyFiguresDto implements DefaultDenyFigures {
+  @ApiProperty({ description: 'Non-excluded namespaces' }) namespaces!: number;
+  @ApiProperty() namespacesWithDefaultDeny!: number;
+  @ApiProperty({ description: 'With default-deny, or lacking it under an exception in force' }) namespacesWithDefaultDenyOrExcepted!: number;
+  @ApiProperty({ type: Number, nullable: true }) defaultDenyShare!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) defaultDenyOrExceptedShare!: number | null;
+}
+
+export class DefaultDenyFiguresByDirectionDto {
+  @ApiProperty({ type: DefaultDenyFiguresDto }) ingress!: DefaultDenyFiguresDto;
+  @ApiProperty({ type: DefaultDenyFiguresDto }) egress!: DefaultDenyFiguresDto;
+}
+
 export class ClusterPostureDto implements ClusterPosturePage {
   @ApiProperty({ type: ClusterRefDto }) cluster!: ClusterRefDto;
   @ApiProperty({ type: PostureSnapshotRefDto }) snapshot!: PostureSnapshotRefDto;
@@ -132,6 +147,8 @@ export class ClusterPostureDto implements ClusterPosturePage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
   @ApiProperty({ description: 'Rows matching the filters and search, across all pages' }) total!: number;
   @ApiProperty({ description: 'Position of the first row of this page among them' }) offset!: number;
+  @ApiPropertyOptional({ type: DefaultDenyFiguresByDirectionDto, description: 'Default-deny over the non-excluded namespaces, without and with exceptions in force' })
+  defaultDenyFigures?: DefaultDenyFiguresByDirectionDto;
 }
 
 class NetworkProfileViewDto implements NetworkProfileView {
