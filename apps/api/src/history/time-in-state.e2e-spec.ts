@@ -159,4 +159,16 @@ describe('time in state API', () => {
     expect(never.body.details).toEqual({ code: 'NAMESPACE_NOT_FOUND' });
     await request(t.app.getHttpServer()).get(`/api/clusters/${cluster}/time-in-state`).expect(401);
   });
+
+  it('makes a gap longer than the schedule unknown (snapshots missing for two days)', async () => {
+    await t.sql(`DELETE FROM snapshot WHERE id = ANY($1::uuid[])`, [[ids.get('2025-09-10'), ids.get('2025-09-11')]]);
+    const sept = (await get(t, url('payments', iso('2025-09-01'), iso('2025-10-01'))).expect(200)).body as NamespaceTimeInState;
+    // 2025-09-09 vouches for 36 hours (daily schedule × 1.5), then nothing until 2025-09-12.
+    expect(sept.ingress.intervals!.map((i) => [i.from, i.to, i.state])).toEqual([
+      [iso('2025-09-01'), '2025-09-10T12:00:00.000Z', 'protected'],
+      ['2025-09-10T12:00:00.000Z', iso('2025-09-12'), 'unknown'],
+      [iso('2025-09-12'), iso('2025-10-01'), 'protected'],
+    ]);
+    expect(sept.ingress).toMatchObject({ unknownMs: 1.5 * DAY, heldThroughout: false, protectedSince: iso('2025-09-12') });
+  });
 });
