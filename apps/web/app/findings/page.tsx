@@ -39,7 +39,7 @@ function NeedsRole() {
 }
 
 function Filters({ p, rules, clusters }: { p: FindingsParams; rules: FindingRuleView[]; clusters: ClusterSummary[] }) {
-  const filtered = !!(p.severity || p.rule || p.cluster || p.namespace);
+  const filtered = !!(p.severity || p.rule || p.cluster || p.namespace || p.excepted);
   return (
     <form method="get" action="/findings" className="toolbar findings-filters" aria-label="Filter findings">
       <label>
@@ -79,6 +79,14 @@ function Filters({ p, rules, clusters }: { p: FindingsParams; rules: FindingRule
         Namespace <input type="search" name="namespace" defaultValue={p.namespace ?? ''} placeholder="e.g. payments" className="search-input" size={14} />
       </label>
       <label>
+        Exceptions{' '}
+        <select name="excepted" defaultValue={p.excepted ?? ''}>
+          <option value="">all</option>
+          <option value="false">not excepted</option>
+          <option value="true">excepted only</option>
+        </select>
+      </label>
+      <label>
         Sort{' '}
         <select name="sort" defaultValue={p.sort}>
           {SORTS.map((s) => (
@@ -93,7 +101,7 @@ function Filters({ p, rules, clusters }: { p: FindingsParams; rules: FindingRule
         Apply
       </button>
       {filtered ? (
-        <Link className="button button-ghost" href={findingsHref(p, { severity: null, rule: null, cluster: null, namespace: null, cursor: null })}>
+        <Link className="button button-ghost" href={findingsHref(p, { severity: null, rule: null, cluster: null, namespace: null, excepted: null, cursor: null })}>
           Clear filters
         </Link>
       ) : null}
@@ -129,6 +137,12 @@ function FindingRow({ f, at }: { f: FleetFindingItem; at: string | null }) {
       <div className="finding-head">
         <SeverityLabel severity={f.severity} />
         <FindingLocation f={f} at={at} />
+        {f.excepted ? (
+          <span className="badge badge-info" data-testid="excepted" title={`Accepted gap: exception owned by ${f.excepted.owner}, until ${f.excepted.expiresAt}`}>
+            Excepted · {f.excepted.owner} · until {f.excepted.expiresAt.slice(0, 10)}{' '}
+            <Link href={`/exceptions?cluster=${encodeURIComponent(f.cluster.id)}`}>details</Link>
+          </span>
+        ) : null}
       </div>
       <p className="finding-message">{f.message}</p>
       {f.remediationYaml ? (
@@ -168,7 +182,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
   } else {
     const [page, rules, clusters] = await Promise.allSettled([
       apiClient.get<Page<FleetFindingItem>>('/findings', {
-        severity: p.severity, rule: p.rule, cluster: p.cluster, namespace: p.namespace, sort: p.sort, cursor: p.cursor, at: asOf?.at, limit: PAGE_SIZE,
+        severity: p.severity, rule: p.rule, cluster: p.cluster, namespace: p.namespace, excepted: p.excepted, sort: p.sort, cursor: p.cursor, at: asOf?.at, limit: PAGE_SIZE,
       }),
       apiClient.get<FindingRuleView[]>('/findings/rules'),
       apiClient.listAllClusters(),
@@ -194,7 +208,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
           {list.items.length === 0 ? (
             <section className="state state-empty" role="status">
               <h2>No findings match.</h2>
-              <p>{p.severity || p.rule || p.cluster || p.namespace ? 'Clear or widen the filters.' : 'No cluster has an open finding in its snapshot.'}</p>
+              <p>{p.severity || p.rule || p.cluster || p.namespace || p.excepted ? 'Clear or widen the filters.' : 'No cluster has an open finding in its snapshot.'}</p>
             </section>
           ) : (
             groups.map((g) => {

@@ -16,6 +16,8 @@ export interface FindingsParams {
   rule: string | null;
   cluster: string | null;
   namespace: string | null;
+  /** Only excepted findings ('true') or only the others ('false'). */
+  excepted: 'true' | 'false' | null;
   sort: FindingSort;
   cursor: string | null;
   at: string | null;
@@ -35,6 +37,7 @@ export function parseFindingsParams(raw: Raw): FindingsParams {
     rule: one(raw.rule),
     cluster: one(raw.cluster),
     namespace: one(raw.namespace),
+    excepted: one(raw.excepted) === 'true' ? 'true' : one(raw.excepted) === 'false' ? 'false' : null,
     sort: sort && SORTS.some((s) => s.value === sort) ? (sort as FindingSort) : '-severity',
     cursor: one(raw.cursor),
     at: one(raw.at),
@@ -44,7 +47,7 @@ export function parseFindingsParams(raw: Raw): FindingsParams {
 export function findingsHref(p: FindingsParams, change: Partial<FindingsParams> = {}): string {
   const n = { ...p, ...change };
   const q = new URLSearchParams();
-  for (const k of ['severity', 'rule', 'cluster', 'namespace', 'at', 'cursor'] as const) if (n[k]) q.set(k, n[k]!);
+  for (const k of ['severity', 'rule', 'cluster', 'namespace', 'excepted', 'at', 'cursor'] as const) if (n[k]) q.set(k, n[k]!);
   if (n.sort !== '-severity') q.set('sort', n.sort);
   const s = q.toString();
   return s ? `/findings?${s}` : '/findings';

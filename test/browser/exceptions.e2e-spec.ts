@@ -1,0 +1,78 @@
+// Exceptions in a real browser on the demo fleet: a security user requests one in the page, sees
+// no approve button on their own request (with the reason), another user approves it in their own
+// session, and the finding shows "Excepted" on the findings page; the page's counts equal the API's.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExceptionsPage, FleetFindingItem, Page } from '@kordon/contracts';
+import { screenshot } from './browser';
+import { startProduct, type Product } from './product';
+
+describe('exceptions page in a browser', () => {
+  let p: Product;
+
+  beforeAll(async () => {
+    p = await startProduct();
+  }, 600_000);
+
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('requests in the page, approves in another session, marks the finding Excepted', async () => {
+    const cluster = await p.cluster('aks-dev-sandbox');
+    const open = await p.api<Page<FleetFindingItem>>(`/findings?cluster=${cluster.id}&rule=KORDON-003&limit=500`);
+    const target = open.items.find((f) => f.namespace)!;
+    expect(target, 'a namespace without default-deny ingress').toBeTruthy();
+    expect(target.excepted).toBeNull();
+
+    const security = await p.newPage('security');
+    await security.goto(`${p.web.url}/exceptions`, { waitUntil: 'load' });
+    expect(await security.getByRole('navigation', { name: 'Main' }).innerText()).toContain('Exceptions');
+    await security.locator('#exc-cluster').selectOption(cluster.id);
+    await security.locator('#exc-namespace').fill(target.namespace!);
+    await security.locator('#exc-kind').selectOption('direction');
+    await security.locator('#exc-direction').selectOption('ingress');
+    await security.locator('#exc-owner').fill('team-sandbox');
+    await security.locator('#exc-justification').fill('sandbox namespace, isolated at the subnet');
+    await security.getByRole('button', { name: 'Request exception' }).click();
+    await security.getByTestId('request-created').waitFor();
+    const row = security.locator('tr[data-status="pending"]').first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain(target.namespace!);
+    expect(await row.locator('[data-action="approve"]').count()).toBe(0);
+    expect(await row.getByTestId('own-request').innerText()).toContain('someone else must approve');
+    expect(await row.getByTestId('expires-in').innerText()).toMatch(/expires in (89|90) days/);
+    await screenshot(security, 'exceptions-requested');
+
+    const list = await p.api<ExceptionsPage>('/exceptions');
+    expect(list.items).toHaveLength(1);
+    const id = list.items[0]!.id;
+    expect(list.items[0]).toMatchObject({ status: 'pending', requestedBy: 'browser-security', namespace: target.namespace, direction: 'ingress' });
+
+    const admin = await p.newPage('admin');
+    await admin.goto(`${p.web.url}/exceptions`, { waitUntil: 'load' });
+    const adminRow = admin.locator(`tr[data-exception-id="${id}"]`);
+    await adminRow.locator('[data-action="approve"]').click();
+    await admin.locator(`tr[data-exception-id="${id}"][data-status="approved"]`).waitFor();
+    expect(await admin.getByTestId('exceptions-count').innerText()).toContain('1 exception · 1 in force · 0 pending');
+
+    const after = await p.api<Page<FleetFindingItem>>(`/findings?cluster=${cluster.id}&rule=KORDON-003&limit=500`);
+    const excepted = after.items.filter((f) => f.excepted);
+    expect(excepted.map((f) => f.id)).toContain(target.id);
+    await security.goto(`${p.web.url}/findings?cluster=${cluster.id}&rule=KORDON-003`, { waitUntil: 'load' });
+    const findingRow = security.locator(`li.finding[data-finding-id="${target.id}"]`);
+    expect(await findingRow.getByTestId('excepted').innerText()).toContain('Excepted · team-sandbox');
+    expect(await security.getByTestId('excepted').count()).toBe(excepted.length);
+    await security.goto(`${p.web.url}/findings?cluster=${cluster.id}&rule=KORDON-003&excepted=false`, { waitUntil: 'load' });
+    expect(await security.locator('li.finding').count()).toBe(after.items.length - excepted.length);
+    await screenshot(security, 'findings-excepted');
+  });
+
+  it('lets an auditor read the list without request or decision controls', async () => {
+    const page = await p.newPage('auditor');
+    await page.goto(`${p.web.url}/exceptions`, { waitUntil: 'load' });
+    expect(await page.getByTestId('request-form').count()).toBe(0);
+    expect(await page.locator('[data-action]').count()).toBe(0);
+    const list = await p.api<ExceptionsPage>('/exceptions', 'auditor');
+    expect(await page.locator('tr[data-exception-id]').count()).toBe(list.items.length);
+  });
+});
