@@ -65,6 +65,9 @@ describe('exceptions page in a browser', () => {
     await security.goto(`${p.web.url}/findings?cluster=${cluster.id}&rule=KORDON-003&excepted=false`, { waitUntil: 'load' });
     expect(await security.locator('li.finding').count()).toBe(after.items.length - excepted.length);
     await screenshot(security, 'findings-excepted');
+    await security.goto(`${p.web.url}/clusters/${cluster.id}/namespaces/${target.namespace}`, { waitUntil: 'load' });
+    expect(await security.getByTestId('excepted-ingress').innerText()).toContain('owner team-sandbox');
+    expect(await security.getByTestId('excepted-egress').count()).toBe(0);
   });
 
   it('lets an auditor read the list without request or decision controls', async () => {

@@ -123,6 +123,12 @@ function DirectionCard({ d, dir, clusterId, ns, at, held }: { d: 'ingress' | 'eg
           <Badge tone="bad" title="No policy selects every pod with this direction and no rule">✗ no default-deny</Badge>
         )}
       </div>
+      {!dir.defaultDeny && dir.defaultDenyExcepted ? (
+        <p className="held" data-testid={`excepted-${d}`}>
+          <Badge tone="info" title="An approved exception accepts this gap until it expires">Excepted</Badge> owner {dir.defaultDenyExcepted.owner}, until{' '}
+          {dir.defaultDenyExcepted.expiresAt.slice(0, 10)} · <Link href={`/exceptions?cluster=${encodeURIComponent(clusterId)}`}>exceptions</Link>
+        </p>
+      ) : null}
       {b.present ? (
         <p className="held">
           Baseline:{' '}
