@@ -72,6 +72,13 @@ const ROUTES: Record<string, Group> = {
   // findings
   'GET /api/findings': 'READ_DETAIL',
   'GET /api/findings/rules': 'READ_AGGREGATES',
+  // exceptions (accepted gaps): security and admin request and decide, auditors read
+  'POST /api/exceptions': 'OPERATE',
+  'GET /api/exceptions': 'READ_DETAIL',
+  'GET /api/exceptions/{id}': 'READ_DETAIL',
+  'POST /api/exceptions/{id}/approve': 'OPERATE',
+  'POST /api/exceptions/{id}/reject': 'OPERATE',
+  'POST /api/exceptions/{id}/revoke': 'OPERATE',
   // reachability
   'GET /api/clusters/{id}/reachability/matrix': 'READ_DETAIL',
   'GET /api/clusters/{id}/reachability/workloads/{namespace}/{name}/ingress': 'READ_DETAIL',
@@ -218,6 +225,8 @@ describe('role matrix: every endpoint × every caller', () => {
           value = c.body.id;
         } else value = ids.cluster;
       } else if (param === 'id' && owner === 'snapshots') value = ids.snapshot;
+      // An unknown exception: allowed callers get 404, the others 401/403 before it is looked up.
+      else if (param === 'id' && owner === 'exceptions') value = '6f1c2d3e-0000-4000-8000-0000000000e1';
       else if (param === 'id' && owner === 'tokens') value = (await issueToken(t.app, 'manager', { name: `matrix-del-${++seq}` })).id;
       else if (param === 'namespace' || param === 'from' || param === 'to') value = ids.namespace;
       else if (param === 'name') value = ids.workload;
