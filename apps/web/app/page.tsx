@@ -8,6 +8,7 @@ import { parseAt } from '../lib/as-of';
 import { can } from '../lib/permissions';
 import { getSession } from '../lib/session';
 import { AppHeader } from './_components/app-header';
+import { FleetChangesPanel } from './_components/changes-panel';
 import { ApiErrorState } from './_components/state-message';
 import { SummaryStrip } from './_components/summary-strip';
 import { applyFilters, coverageSparks, fleetTrend, latestCoverage, loadFleet, SPARK_DAYS } from './_fleet/fleet-data';
@@ -103,6 +104,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                     {!canReadFindings ? (
                       <p className="muted fleet-foot">Finding counts are shown; the findings themselves need the auditor role.</p>
                     ) : null}
+                    {asOf ? null : <FleetChangesPanel now={now} links={canReadFindings} />}
                   </>
                 )}
               </>

@@ -21,6 +21,7 @@ import { formatAge, formatPercent, formatSchedule, formatTimestamp } from '../..
 import { can, leastRoleFor, ROLE_LABEL } from '../../../lib/permissions';
 import { getSession } from '../../../lib/session';
 import { AppHeader } from '../../_components/app-header';
+import { ClusterChangesPanel } from '../../_components/changes-panel';
 import { DemoBadge, EngineBadge, StaleBadge } from '../../_components/badges';
 import { ApiErrorState } from '../../_components/state-message';
 import { HistoryPanel } from './history-panel';
@@ -134,6 +135,16 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
             Reachability matrix →
           </Link>
         ) : null}
+        {detail ? (
+          <Link className="button" href={`/clusters/${c.id}/diff?from=${new Date(now.getTime() - 7 * 86_400_000).toISOString().slice(0, 10)}`} data-testid="diff-link">
+            Diff →
+          </Link>
+        ) : null}
+        {operate ? (
+          <Link className="button" href={`/clusters/${c.id}/simulate`} data-testid="simulate-link">
+            What-if →
+          </Link>
+        ) : null}
       </div>
 
       {asOf ? <AsOfBanner label={asOf.label} snapshot={snapshot} nowHref={nowHref} /> : null}
@@ -187,6 +198,8 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
           <PostureTable clusterId={c.id} rows={posture.items} total={posture.total} params={p} atParam={p.at} links={detail} />
         </section>
       ) : null}
+
+      {posture && !asOf ? <ClusterChangesPanel clusterId={c.id} now={now} links={detail} /> : null}
 
       <section className="panel" aria-labelledby="history-h">
         <h2 id="history-h">Coverage and default-deny over time</h2>
