@@ -29,7 +29,13 @@ const WRITES: Record<string, string> = {
   'POST /api/clusters/{id}/snapshots': 'snapshot.trigger',
   'POST /api/analyze': 'analyze.run',
   'POST /api/auth/sign-in': 'auth.sign-in',
+  'POST /api/exceptions': 'exception.request',
+  'POST /api/exceptions/{id}/approve': 'exception.approve',
+  'POST /api/exceptions/{id}/reject': 'exception.reject',
+  'POST /api/exceptions/{id}/revoke': 'exception.revoke',
 };
+/** Writes that need a second actor (four eyes): audited in their own test, not the one-actor walk. */
+const TWO_ACTOR_WRITES = new Set(['exception.request', 'exception.approve', 'exception.reject', 'exception.revoke']);
 
 const SUB = '5d0c7a3e-2b1f-4c8e-9d6a-0f4e3b2a1c90';
 const ARM_TOKEN = 'arm-token-for-audit-tests';
@@ -223,7 +229,33 @@ describe('audit log: every write commits with its audit entry, or not at all', (
     expect(rows.find((r) => r.target === aksFound.id)?.details).toMatchObject({ name: 'aks-found', source: 'aks', via: 'discovery' });
     expect(rows.find((r) => r.action === 'cluster.discover')?.details).toMatchObject({ subscriptionIds: [SUB], registered: ['aks-found'] });
     expect(rows.find((r) => r.action === 'analyze.run')?.details).toMatchObject({ contentType: 'application/yaml', namespaces: 1 });
-    expect(new Set(rows.map((r) => r.action))).toEqual(new Set(Object.values(WRITES).concat('cluster.purge', 'cluster.register')));
+    expect(new Set(rows.map((r) => r.action))).toEqual(new Set(Object.values(WRITES).filter((a) => !TWO_ACTOR_WRITES.has(a)).concat('cluster.purge', 'cluster.register')));
+  });
+
+  it('changes no exception when its audit entry cannot be written, and audits each decision by its actor', async () => {
+    const c = await register('audit-exceptions');
+    const approver = await issueToken(t.app, 'security', { name: 'audit-approver' });
+    const body = { cluster: c.id, namespace: 'default', direction: 'ingress', justification: 'audit test', owner: 'team', expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    expectRefused(await withAuditRefused(() => http().post('/api/exceptions').set(admin.auth).send(body)));
+    expect(await t.sql(`SELECT id FROM posture_exception WHERE cluster_id = $1`, [c.id])).toEqual([]);
+    const first = (await http().post('/api/exceptions').set(admin.auth).send(body).expect(201)).body as { id: string };
+    expectRefused(await withAuditRefused(() => http().post(`/api/exceptions/${first.id}/approve`).set(approver.auth).send({})));
+    expectRefused(await withAuditRefused(() => http().post(`/api/exceptions/${first.id}/reject`).set(approver.auth).send({})));
+    expectRefused(await withAuditRefused(() => http().post(`/api/exceptions/${first.id}/revoke`).set(approver.auth).send({})));
+    expect((await t.sql<{ status: string }>(`SELECT status FROM posture_exception WHERE id = $1`, [first.id]))[0].status).toBe('pending');
+    await http().post(`/api/exceptions/${first.id}/approve`).set(approver.auth).send({}).expect(200);
+    await http().post(`/api/exceptions/${first.id}/revoke`).set(admin.auth).send({}).expect(200);
+    const second = (await http().post('/api/exceptions').set(admin.auth).send(body).expect(201)).body as { id: string };
+    await http().post(`/api/exceptions/${second.id}/reject`).set(approver.auth).send({}).expect(200);
+    const rows = [...(await auditOf(first.id)), ...(await auditOf(second.id))];
+    expect(rows.map((r) => [r.actor, r.action])).toEqual([
+      ['audit-admin', 'exception.request'],
+      ['audit-approver', 'exception.approve'],
+      ['audit-admin', 'exception.revoke'],
+      ['audit-admin', 'exception.request'],
+      ['audit-approver', 'exception.reject'],
+    ]);
+    for (const row of rows) expect(row.details, row.action).toMatchObject({ by: { kind: 'token' }, requestId: expect.any(String) });
   });
 
   it('never relied on the fallback of the interceptor in this file', async () => {
