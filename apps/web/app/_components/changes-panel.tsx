@@ -4,6 +4,7 @@
 // server with the user's credential; a failure (or a role that may not read it) is one line,
 // never a broken page.
 import Link from 'next/link';
+import { countsOf } from '../../components/diff/changes-counts';
 import { apiClient, isKordonApiError } from '../../lib/api-client';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire shape read defensively until the contract settles
@@ -30,12 +31,6 @@ const LABELS: Record<string, string> = {
   snapshots: 'snapshots',
 };
 const words = (k: string) => LABELS[k] ?? k.replace(/([A-Z])/g, ' $1').toLowerCase();
-
-/** The numeric counts of one cluster's entry, wherever the API nests them. */
-export function countsOf(entry: Any): [string, number][] {
-  const src = entry?.counts ?? entry?.summary ?? entry;
-  return Object.entries(src ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number');
-}
 
 function Counts({ entry }: { entry: Any }) {
   const c = countsOf(entry);

@@ -1,0 +1,125 @@
+// The diff and what-if pages in a real browser against the real API on the seeded demo fleet
+// (its history adds policy files step by step over past days): the diff page's summary counts and
+// drifted policies equal the API's diff, the what-if page with a pasted policy shows the verdict
+// the API returns for the same request, the fleet's "what changed since last week" panel has the
+// API's numbers, and a manager is told the what-if needs the Security role.
+import { mkdirSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterSummary, Page } from '@kordon/contracts';
+import { toDiffView, type ApiDiff } from '../../apps/web/components/diff/adapter';
+import { countsOf } from '../../apps/web/components/diff/changes-counts';
+import { screenshot } from './browser';
+import { startProduct, type Product } from './product';
+
+const DAY = 86_400_000;
+const SHOTS = '/tmp/shots';
+
+async function shot(page: import('playwright-core').Page, name: string) {
+  const file = await screenshot(page, name);
+  mkdirSync(SHOTS, { recursive: true });
+  copyFileSync(file, join(SHOTS, `${name}.png`));
+}
+
+const ALLOW_ALL = (ns: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: whatif-allow-all-ingress
+  namespace: ${ns}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - {}
+`;
+
+describe('diff and what-if pages in a browser', () => {
+  let p: Product;
+  let weu: ClusterSummary;
+
+  beforeAll(async () => {
+    p = await startProduct();
+    weu = (await p.api<Page<ClusterSummary>>('/clusters')).items.find((c) => c.name === 'aks-prod-weu')!;
+  }, 600_000);
+
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('shows the same summary counts and drifted policies as the API diff', async () => {
+    const from = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
+    const api = await p.api<ApiDiff>(`/clusters/${weu.id}/diff?from=${from}`, 'auditor');
+    const expected = toDiffView(api);
+    const page = await p.newPage('auditor');
+    const res = await page.goto(`${p.web.url}/clusters/${weu.id}/diff?from=${from}`, { waitUntil: 'load' });
+    expect(res?.status()).toBe(200);
+    const summary = await page
+      .locator('[data-testid="diff-summary"] .fact')
+      .evaluateAll((fs) => fs.map((f) => ({ key: f.getAttribute('data-key'), value: Number(f.querySelector('dd')!.textContent!.replace(/,/g, '')) })));
+    expect(summary).toEqual(expected.summary.map((s) => ({ key: s.key, value: s.value })));
+    const drifted = expected.labels.flatMap((l) => l.effects.filter((e) => e.drift).map((e) => e.policy.name));
+    const shown = await page.getByTestId('drift-policy').allInnerTexts();
+    expect(shown.length).toBe(drifted.length);
+    for (const name of drifted) expect(shown.some((s) => s.includes(name))).toBe(true);
+    expect(await page.locator('[data-testid="policy-change"]').count()).toBe(expected.policies.length);
+    expect(await page.locator('[data-testid="reach-pairs"] [data-testid="reach-change"]').count()).toBe(expected.pairs.length);
+    await shot(page, 'diff');
+  });
+
+  it('runs a pasted policy on the what-if page and shows the verdict the API returns', async () => {
+    const ns = (await p.api<{ items: { name: string; excluded: boolean }[] }>(`/clusters/${weu.id}/posture?limit=50`)).items.find((i) => !i.excluded)!.name;
+    const body = { manifests: ALLOW_ALL(ns) };
+    const apiRes = await request(p.t.app.getHttpServer()).post(`/api/clusters/${weu.id}/simulate`).set({ Authorization: `Bearer ${p.tokens.security}` }).send(body);
+    expect(apiRes.status).toBeLessThan(300);
+    const expected = toDiffView(apiRes.body as ApiDiff).verdict!;
+    const page = await p.newPage('security');
+    await page.goto(`${p.web.url}/clusters/${weu.id}/simulate`, { waitUntil: 'load' });
+    await page.getByTestId('sim-yaml').fill(body.manifests);
+    await page.getByTestId('sim-run').click();
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor({ timeout: 30_000 });
+    const text = await verdict.innerText();
+    if (expected.opens > 0) expect(text).toContain(`opens ${expected.opens} connection`);
+    for (const n of expected.breaksDefaultDeny) expect(text).toContain(n);
+    if (expected.opens === 0 && expected.breaksDefaultDeny.length === 0) expect(text).toContain('No new connections');
+    await shot(page, 'simulate');
+  });
+
+  it('shows bad YAML with its line and column', async () => {
+    const page = await p.newPage('security');
+    await page.goto(`${p.web.url}/clusters/${weu.id}/simulate`, { waitUntil: 'load' });
+    await page.getByTestId('sim-yaml').fill('kind: NetworkPolicy\nmetadata:\n  name: [oops\n');
+    await page.getByTestId('sim-run').click();
+    const err = page.getByTestId('sim-error');
+    await err.waitFor({ timeout: 30_000 });
+    expect(await err.innerText()).toMatch(/could not be read/);
+  });
+
+  it('tells a manager the what-if needs the Security role', async () => {
+    const page = await p.newPage('manager');
+    await page.goto(`${p.web.url}/clusters/${weu.id}/simulate`, { waitUntil: 'load' });
+    expect(await page.getByTestId('forbidden').innerText()).toMatch(/Security role/);
+  });
+
+  it('has the API numbers in the fleet panel "what changed since last week"', async () => {
+    const since = new Date(Date.now() - 7 * DAY).toISOString().slice(0, 10);
+    const api = await p.api<Record<string, unknown>>(`/fleet/changes?since=${since}`, 'auditor');
+    const raw = api as { clusters?: unknown[]; items?: unknown[] };
+    const items = (raw.clusters ?? raw.items ?? (Array.isArray(api) ? api : [])) as Record<string, unknown>[];
+    const page = await p.newPage('auditor');
+    await page.goto(`${p.web.url}/`, { waitUntil: 'load' });
+    const panel = page.getByTestId('fleet-changes');
+    await panel.waitFor();
+    for (const c of items) {
+      const id = String(c.clusterId ?? (c.cluster as { id?: string } | undefined)?.id ?? c.id);
+      const row = panel.locator(`[data-testid="fleet-change"][data-cluster-id="${id}"]`);
+      for (const [key, value] of countsOf(c).filter(([, v]) => v !== 0)) {
+        expect(Number((await row.locator(`[data-key="${key}"] .num`).innerText()).replace(/,/g, ''))).toBe(value);
+      }
+      expect(await row.locator('a').getAttribute('href')).toBe(`/clusters/${id}/diff?from=${since}`);
+    }
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, 'fleet-changes');
+  });
+});
