@@ -18,9 +18,9 @@ interface AuditEntry {
 
 const NAV_OF: Record<Role, string[]> = {
   manager: ['Fleet', 'Rollout'],
-  security: ['Fleet', 'Rollout', 'Findings', 'Evidence'],
-  auditor: ['Fleet', 'Rollout', 'Findings', 'Evidence'],
-  admin: ['Fleet', 'Rollout', 'Findings', 'Evidence', 'Administration'],
+  security: ['Fleet', 'Rollout', 'Findings', 'Exceptions', 'Evidence'],
+  auditor: ['Fleet', 'Rollout', 'Findings', 'Exceptions', 'Evidence'],
+  admin: ['Fleet', 'Rollout', 'Findings', 'Exceptions', 'Evidence', 'Administration'],
 };
 const BADGE_OF: Record<Role, string> = { admin: 'Admin', security: 'Security', auditor: 'Auditor', manager: 'Manager' };
 
