@@ -130,6 +130,7 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
 
       <div className="toolbar cluster-toolbar">
         <AsOfPicker label="View as of" />
+        <span className="toolbar">
         {detail ? (
           <Link className="button" href={withAt(`/clusters/${c.id}/reachability`, p.at)}>
             Reachability matrix →
@@ -145,6 +146,7 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
             What-if →
           </Link>
         ) : null}
+        </span>
       </div>
 
       {asOf ? <AsOfBanner label={asOf.label} snapshot={snapshot} nowHref={nowHref} /> : null}

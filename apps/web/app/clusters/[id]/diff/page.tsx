@@ -99,9 +99,7 @@ export default async function DiffPage({ params, searchParams }: PageProps) {
                   <input name="to" list="diff-snapshots" defaultValue={p.to ?? ''} placeholder="latest" />
                 </label>
                 <label className="diff-check">
-                  <span>
-                    <input type="checkbox" name="workloads" value="true" defaultChecked={p.workloads} /> Show workload pairs
-                  </span>
+                  <input type="checkbox" name="workloads" value="true" defaultChecked={p.workloads} /> Show workload pairs
                 </label>
                 <button type="submit" className="button button-primary">
                   Compare
