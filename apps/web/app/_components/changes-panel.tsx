@@ -64,6 +64,8 @@ async function read(path: string, since: string): Promise<{ ok: Any } | { error:
 export async function FleetChangesPanel({ now, links }: { now: Date; links: boolean }) {
   const since = sinceDate(now);
   const r = await read('/fleet/changes', since);
+  // The changes API (issue 9) has not landed yet: show nothing rather than an error line.
+  if ('error' in r && r.status === 404) return null;
   const items = 'ok' in r ? arr(r.ok?.clusters ?? r.ok?.items ?? r.ok) : [];
   return (
     <section className="panel changes-panel" aria-labelledby="changes-h" data-testid="fleet-changes">
@@ -100,6 +102,7 @@ export async function FleetChangesPanel({ now, links }: { now: Date; links: bool
 export async function ClusterChangesPanel({ clusterId, now, links }: { clusterId: string; now: Date; links: boolean }) {
   const since = sinceDate(now);
   const r = await read(`/clusters/${encodeURIComponent(clusterId)}/changes`, since);
+  if ('error' in r && r.status === 404) return null;
   return (
     <section className="panel changes-panel" aria-labelledby="cl-changes-h" data-testid="cluster-changes">
       <h2 id="cl-changes-h">What changed since last week</h2>
