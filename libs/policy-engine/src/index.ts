@@ -13,3 +13,4 @@ export * from './findings';
 export * from './reachability';
 export * from './input-problems';
 export * from './policy-view';
+export * from './diff';

@@ -1,0 +1,143 @@
+// The diff between two states of one cluster, case by case: each test changes one thing and
+// asserts exactly what the diff reports, including drift and the reachability diff's causes.
+import { describe, expect, it } from 'vitest';
+import { diffClusterStates, type DiffSide } from './diff';
+import { computeFindings } from './findings';
+import type { ClusterState, NetworkPolicy, PodInfo } from './model';
+import { analyzePosture } from './posture';
+import { analyzeReachability } from './reachability';
+
+const pod = (namespace: string, name: string, labels: Record<string, string>, workload?: string): PodInfo => ({
+  namespace,
+  name,
+  labels,
+  ports: [{ containerPort: 80, protocol: 'TCP' }],
+  ...(workload ? { workload: { kind: 'Deployment', name: workload } } : {}),
+});
+
+const np = (namespace: string, name: string, spec: Partial<NetworkPolicy['spec']>, meta: Record<string, unknown> = {}): NetworkPolicy => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace, ...meta },
+  spec: { podSelector: {}, ...spec },
+});
+
+const DENY_INGRESS = (ns: string) => np(ns, 'default-deny-ingress', { policyTypes: ['Ingress'] });
+const ALLOW_WEB_FROM_CLIENT = np('shop', 'web-from-client', {
+  podSelector: { matchLabels: { app: 'web' } },
+  policyTypes: ['Ingress'],
+  ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'front' } } }], ports: [{ port: 80, protocol: 'TCP' }] }],
+});
+
+function state(over: Partial<ClusterState> = {}): ClusterState {
+  return {
+    namespaces: [
+      { name: 'shop', labels: { team: 'shop' } },
+      { name: 'front', labels: { team: 'front' } },
+    ],
+    pods: [pod('shop', 'web-1', { app: 'web' }, 'web'), pod('shop', 'web-2', { app: 'web' }, 'web'), pod('front', 'client-1', { app: 'client' }, 'client')],
+    networkPolicies: [DENY_INGRESS('shop'), ALLOW_WEB_FROM_CLIENT],
+    networkProfile: { networkPlugin: 'azure', networkPolicy: 'azure' },
+    ...over,
+  };
+}
+
+function side(s: ClusterState): DiffSide {
+  const posture = analyzePosture(s);
+  return { state: s, posture, findings: computeFindings(s, posture, { now: '2026-12-01' }), reachability: analyzeReachability(s) };
+}
+
+describe('diffClusterStates', () => {
+  it('reports nothing between a state and itself', () => {
+    const d = diffClusterStates(side(state()), side(state()), { workloads: true });
+    expect(Object.values(d.summary).every((v) => v === 0)).toBe(true);
+    expect(d.policies).toEqual([]);
+    expect(d.reachability?.namespacePairs).toEqual([]);
+    expect(d.reachability?.workloadPairs).toEqual([]);
+  });
+
+  it('ignores server-managed metadata (resourceVersion, managedFields, last-applied)', () => {
+    const after = state({
+      networkPolicies: [
+        DENY_INGRESS('shop'),
+        { ...ALLOW_WEB_FROM_CLIENT, metadata: { ...ALLOW_WEB_FROM_CLIENT.metadata, resourceVersion: '99', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } } as NetworkPolicy['metadata'] },
+      ],
+    });
+    expect(diffClusterStates(side(state()), side(after)).policies).toEqual([]);
+  });
+
+  it('lists a removed default-deny, the namespace that lost it, the pairs it opened and the policy as their cause', () => {
+    const after = state({ networkPolicies: [ALLOW_WEB_FROM_CLIENT] });
+    const d = diffClusterStates(side(state()), side(after));
+    expect(d.policies.map((p) => [p.change, p.namespace, p.name, p.podsBefore, p.podsAfter])).toEqual([['removed', 'shop', 'default-deny-ingress', 2, 0]]);
+    expect(d.verdict.breaksDefaultDeny).toEqual([{ namespace: 'shop', direction: 'ingress' }]);
+    const shop = d.namespaces.find((n) => n.namespace === 'shop')!;
+    expect([shop.before?.ingress.defaultDeny, shop.after?.ingress.defaultDeny]).toEqual([true, false]);
+    // web still isolated by web-from-client: coverage unchanged, only the baseline went.
+    expect(shop.ingressCoverageDelta).toBe(0);
+    expect(d.reachability?.namespacePairs).toEqual([]);
+  });
+
+  it('a label change that makes a policy select no pods is drift, with the selection before and after', () => {
+    const after = state({ pods: [pod('shop', 'web-1', { app: 'web2' }, 'web'), pod('shop', 'web-2', { app: 'web2' }, 'web'), pod('front', 'client-1', { app: 'client' }, 'client')] });
+    // The workload's template labels are what the label diff compares.
+    const before = state({ workloads: [{ namespace: 'shop', kind: 'Deployment', name: 'web', labels: { app: 'web' }, podCount: 2, ports: [] }] });
+    const after2 = { ...after, workloads: [{ namespace: 'shop', kind: 'Deployment' as const, name: 'web', labels: { app: 'web2' }, podCount: 2, ports: [] }] };
+    const d = diffClusterStates(side(before), side(after2));
+    expect(d.selection).toEqual([
+      { policy: { kind: 'NetworkPolicy', namespace: 'shop', name: 'web-from-client' }, before: 2, after: 0, drift: true, policyChanged: false },
+    ]);
+    expect(d.summary.driftedPolicies).toBe(1);
+    const label = d.labels.find((l) => l.scope === 'workload')!;
+    expect(label).toMatchObject({ namespace: 'shop', workload: 'Deployment/web', changed: [{ key: 'app', before: 'web', after: 'web2' }] });
+    expect(label.effects.map((e) => [e.policy.name, e.before, e.after, e.drift])).toEqual([['web-from-client', 2, 0, true]]);
+    // front → shop lost port 80 (web no longer admitted by web-from-client; default-deny holds).
+    const pair = d.reachability!.namespacePairs.find((p) => p.from === 'front' && p.to === 'shop')!;
+    expect(pair).toMatchObject({ before: 'TCP 80', after: 'No Connections', opened: '', closed: 'TCP 80' });
+    expect(pair.causes).toContainEqual({ type: 'drift', kind: 'NetworkPolicy', namespace: 'shop', name: 'web-from-client', change: 'selects 2 → 0 pods' });
+    expect(d.verdict).toMatchObject({ opens: 0, closes: 1 });
+  });
+
+  it('a namespace label change opens a pair, caused by those labels; workload pairs on request', () => {
+    const pods = [...state().pods, pod('shop', 'cli-1', { app: 'cli' }, 'cli')];
+    const after = state({ pods, namespaces: [{ name: 'shop', labels: { team: 'front' } }, { name: 'front', labels: { team: 'front' } }] });
+    const d = diffClusterStates(side(state({ pods })), side(after), { workloads: true });
+    expect(d.labels).toEqual([{ scope: 'namespace', namespace: 'shop', workload: null, added: [], removed: [], changed: [{ key: 'team', before: 'shop', after: 'front' }], effects: [] }]);
+    const pair = d.reachability!.namespacePairs.find((p) => p.from === 'shop' && p.to === 'shop')!;
+    expect(pair).toMatchObject({ before: 'No Connections', after: 'TCP 80', opened: 'TCP 80' });
+    expect(pair.causes).toContainEqual({ type: 'labels', kind: 'Namespace', namespace: 'shop', name: 'shop', change: 'labels' });
+    expect(d.reachability!.workloadPairs!.map((p) => `${p.from}→${p.to}:${p.opened}`)).toEqual(['shop/cli→shop/web:TCP 80']);
+    expect(d.verdict.opens).toBeGreaterThan(0);
+  });
+
+  it('an edited policy shows before and after, and the findings it opens and resolves', () => {
+    const open = np('shop', 'web-from-client', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{}] });
+    const d = diffClusterStates(side(state()), side(state({ networkPolicies: [DENY_INGRESS('shop'), open] })));
+    expect(d.policies.map((p) => [p.change, p.name])).toEqual([['changed', 'web-from-client']]);
+    expect((d.policies[0]!.after as { spec: { ingress: unknown[] } }).spec.ingress).toEqual([{}]);
+    expect(d.findings.opened.length).toBeGreaterThan(0);
+    expect(d.verdict.breaksDefaultDeny).toEqual([{ namespace: 'shop', direction: 'ingress' }]);
+    const pair = d.reachability!.namespacePairs.find((p) => p.from === 'front' && p.to === 'shop')!;
+    expect(pair.opened).not.toBe('');
+    expect(pair.causes).toContainEqual({ type: 'policy', kind: 'NetworkPolicy', namespace: 'shop', name: 'web-from-client', change: 'changed' });
+  });
+
+  it('reports the engine switch and every changed profile field', () => {
+    const after = state({ networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', networkPolicy: 'none' } });
+    const d = diffClusterStates(side(state()), side(after));
+    expect(d.profile).toMatchObject({ engineBefore: 'azure', engineAfter: 'none', engineChanged: true });
+    expect(d.profile.changes).toEqual([
+      { field: 'networkPluginMode', before: null, after: 'overlay' },
+      { field: 'networkPolicy', before: 'azure', after: 'none' },
+    ]);
+  });
+
+  it('a new namespace and a removed one are listed as such', () => {
+    const after = state({
+      namespaces: [{ name: 'shop', labels: { team: 'shop' } }, { name: 'new', labels: {} }],
+      pods: [pod('shop', 'web-1', { app: 'web' }, 'web'), pod('shop', 'web-2', { app: 'web' }, 'web'), pod('new', 'x', { app: 'x' }, 'x')],
+    });
+    const d = diffClusterStates(side(state()), side(after));
+    expect(d.namespaces.map((n) => [n.namespace, n.change])).toEqual([['front', 'removed'], ['new', 'added']]);
+  });
+});

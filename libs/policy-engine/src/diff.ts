@@ -1,0 +1,542 @@
+// What changed between two analysed states of one cluster: policies, labels and what they
+// changed in selection (drift), per-namespace coverage and default-deny, findings, the network
+// profile, and the reachability diff (namespace pairs always, workload pairs on request), each
+// changed pair with the changes that can have caused it. Pure: the caller analyses each side
+// (or lets this do it) and renders policy objects as it likes.
+import type { Finding } from './findings';
+import type { ClusterState, CrdPolicy, Labels, NetworkPolicy } from './model';
+import type { ClusterPosture, NamespacePosture } from './posture.types';
+import { ConnectionSet, type Connection, type ReachabilityReport } from './reachability';
+
+export interface DiffSide {
+  state: ClusterState;
+  posture: ClusterPosture;
+  findings: Finding[];
+  /** Needed for the reachability diff; without it on both sides that section is left out. */
+  reachability?: ReachabilityReport;
+}
+
+export interface DiffOptions {
+  /** Also diff workload pairs (every allowed connection); heavier. */
+  workloads?: boolean;
+  /** At most this many workload pairs listed (the verdict counts them all). Default 2000. */
+  workloadPairLimit?: number;
+}
+
+export interface DiffPolicyRef {
+  kind: string;
+  /** null for cluster-wide kinds (CCNP, GNP). */
+  namespace: string | null;
+  name: string;
+}
+
+export type PolicyChangeKind = 'added' | 'removed' | 'changed';
+
+export interface PolicyDiff extends DiffPolicyRef {
+  change: PolicyChangeKind;
+  /** The object without server-managed metadata (resourceVersion, managedFields, uid, ...). */
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  /** Pods it selects (either direction), before and after. */
+  podsBefore: number;
+  podsAfter: number;
+}
+
+/** A policy present on both sides whose selection changed; `drift`: it selected pods and now selects none. */
+export interface SelectionDiff {
+  policy: DiffPolicyRef;
+  before: number;
+  after: number;
+  drift: boolean;
+  /** The policy's own text changed too (else only labels moved under it). */
+  policyChanged: boolean;
+}
+
+export interface LabelEntry {
+  key: string;
+  value: string;
+}
+
+export interface LabelDiff {
+  scope: 'namespace' | 'workload';
+  namespace: string;
+  /** The workload as `Kind/name`; null for a namespace's own labels. */
+  workload: string | null;
+  added: LabelEntry[];
+  removed: LabelEntry[];
+  changed: { key: string; before: string; after: string }[];
+  /** Policies that gained or lost this workload (workload labels), with their pod counts. */
+  effects: SelectionDiff[];
+}
+
+export interface DirectionFigures {
+  isolatedPods: number;
+  /** isolated pods ÷ pods; null without pods. */
+  coverage: number | null;
+  defaultDeny: boolean;
+}
+
+export interface NamespaceFigures {
+  pods: number;
+  policies: number;
+  ingress: DirectionFigures;
+  egress: DirectionFigures;
+}
+
+export interface NamespaceDiff {
+  namespace: string;
+  change: PolicyChangeKind;
+  excluded: boolean;
+  before: NamespaceFigures | null;
+  after: NamespaceFigures | null;
+  /** Percentage points, after − before; null when either side has no pods. */
+  ingressCoverageDelta: number | null;
+  egressCoverageDelta: number | null;
+}
+
+export interface FindingDiffEntry {
+  key: string;
+  ruleId: string;
+  severity: string;
+  title: string;
+  namespace: string | null;
+  object: string | null;
+  message: string;
+}
+
+export interface ProfileDiff {
+  field: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface PairCause {
+  /** `policy`: a policy added, removed or changed; `drift`: a policy's selection changed; `labels`: labels moved. */
+  type: 'policy' | 'drift' | 'labels';
+  kind: string;
+  namespace: string | null;
+  name: string;
+  change: string;
+}
+
+export interface PairDiff {
+  from: string;
+  to: string;
+  before: string;
+  after: string;
+  /** Connections allowed now and not before ('' when none). */
+  opened: string;
+  /** Connections allowed before and not now ('' when none). */
+  closed: string;
+  causes: PairCause[];
+}
+
+export interface ClusterDiffResult {
+  summary: {
+    policiesAdded: number;
+    policiesRemoved: number;
+    policiesChanged: number;
+    labelChanges: number;
+    driftedPolicies: number;
+    namespacesChanged: number;
+    defaultDenyGained: number;
+    defaultDenyLost: number;
+    findingsOpened: number;
+    findingsResolved: number;
+    pairsChanged: number;
+    pairsOpened: number;
+    pairsClosed: number;
+    profileChanges: number;
+  };
+  profile: { engineBefore: string; engineAfter: string; engineChanged: boolean; changes: ProfileDiff[] };
+  policies: PolicyDiff[];
+  selection: SelectionDiff[];
+  labels: LabelDiff[];
+  namespaces: NamespaceDiff[];
+  findings: { opened: FindingDiffEntry[]; resolved: FindingDiffEntry[] };
+  /** Null when either side has no reachability report. */
+  reachability: {
+    namespacePairs: PairDiff[];
+    /** Null unless asked for. */
+    workloadPairs: PairDiff[] | null;
+    workloadPairsTotal: number | null;
+    truncated: boolean;
+  } | null;
+  verdict: {
+    /** Pairs (workload pairs when computed, else namespace pairs) that gained connections. */
+    opens: number;
+    closes: number;
+    /** Non-excluded namespaces whose default-deny held before and not after. */
+    breaksDefaultDeny: { namespace: string; direction: 'ingress' | 'egress' }[];
+  };
+}
+
+// ------------------------------------------------------------------ policies
+
+const CLUSTER_WIDE = new Set(['CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy']);
+const SERVER_METADATA = ['resourceVersion', 'managedFields', 'uid', 'generation', 'creationTimestamp', 'selfLink'];
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+type PolicyObject = NetworkPolicy | CrdPolicy;
+
+function refOf(p: PolicyObject): DiffPolicyRef {
+  const kind = String(p.kind ?? 'NetworkPolicy');
+  const meta = (p.metadata ?? {}) as { namespace?: string; name?: string };
+  return { kind, namespace: CLUSTER_WIDE.has(kind) ? null : (meta.namespace ?? 'default'), name: String(meta.name ?? '') };
+}
+
+const refKey = (r: DiffPolicyRef): string => `${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
+
+/** The object as its author wrote it: server-managed metadata and status dropped. */
+export function authoredPolicy(p: PolicyObject): Record<string, unknown> {
+  const obj = { ...(p as unknown as Record<string, unknown>) };
+  delete obj.status;
+  const meta = { ...((obj.metadata ?? {}) as Record<string, unknown>) };
+  for (const k of SERVER_METADATA) delete meta[k];
+  if (meta.annotations && typeof meta.annotations === 'object') {
+    const annotations = { ...(meta.annotations as Record<string, unknown>) };
+    delete annotations[LAST_APPLIED];
+    if (Object.keys(annotations).length) meta.annotations = annotations;
+    else delete meta.annotations;
+  }
+  obj.metadata = meta;
+  return obj;
+}
+
+function stableText(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableText).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableText(v)}`).join(',')}}`;
+}
+
+function policiesOf(state: ClusterState): Map<string, { ref: DiffPolicyRef; authored: Record<string, unknown>; text: string }> {
+  const out = new Map<string, { ref: DiffPolicyRef; authored: Record<string, unknown>; text: string }>();
+  for (const p of [...state.networkPolicies, ...(state.crdPolicies ?? [])]) {
+    const ref = refOf(p);
+    const authored = authoredPolicy(p);
+    out.set(refKey(ref), { ref, authored, text: stableText(authored) });
+  }
+  return out;
+}
+
+/**
+ * Pods each policy selects, either direction, from the posture's per-pod lists (a NetworkPolicy
+ * by name, a namespaced CRD policy as `Kind/name` in the pod's namespace, a cluster-wide one as
+ * `Kind/name`).
+ */
+function selectedPods(posture: ClusterPosture): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const pod of posture.pods) {
+    const names = new Set([...pod.ingress.policies, ...pod.egress.policies]);
+    for (const name of names) {
+      const slash = name.indexOf('/');
+      const ref: DiffPolicyRef =
+        slash < 0
+          ? { kind: 'NetworkPolicy', namespace: pod.namespace, name }
+          : CLUSTER_WIDE.has(name.slice(0, slash))
+            ? { kind: name.slice(0, slash), namespace: null, name: name.slice(slash + 1) }
+            : { kind: name.slice(0, slash), namespace: pod.namespace, name: name.slice(slash + 1) };
+      const key = refKey(ref);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+// ------------------------------------------------------------------ labels
+
+function labelDelta(before: Labels, after: Labels): Pick<LabelDiff, 'added' | 'removed' | 'changed'> {
+  const added: LabelEntry[] = [];
+  const removed: LabelEntry[] = [];
+  const changed: LabelDiff['changed'] = [];
+  for (const [key, value] of Object.entries(after)) {
+    if (!(key in before)) added.push({ key, value });
+    else if (before[key] !== value) changed.push({ key, before: before[key]!, after: value });
+  }
+  for (const [key, value] of Object.entries(before)) if (!(key in after)) removed.push({ key, value });
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return { added: added.sort(byKey), removed: removed.sort(byKey), changed: changed.sort(byKey) };
+}
+
+/** Workload template labels by `ns\0Kind/name`; pods stand in when the state lists no workloads. */
+function workloadLabels(state: ClusterState): Map<string, { namespace: string; workload: string; labels: Labels }> {
+  const out = new Map<string, { namespace: string; workload: string; labels: Labels }>();
+  if (state.workloads?.length) {
+    for (const w of state.workloads) out.set(`${w.namespace}\u0000${w.kind}/${w.name}`, { namespace: w.namespace, workload: `${w.kind}/${w.name}`, labels: w.labels ?? {} });
+    return out;
+  }
+  for (const p of state.pods) {
+    const ref = p.workload ?? { kind: 'Pod', name: p.name };
+    const key = `${p.namespace}\u0000${ref.kind}/${ref.name}`;
+    if (!out.has(key)) out.set(key, { namespace: p.namespace, workload: `${ref.kind}/${ref.name}`, labels: p.labels ?? {} });
+  }
+  return out;
+}
+
+function workloadPolicies(posture: ClusterPosture): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const w of posture.workloads) out.set(`${w.namespace}\u0000${w.kind}/${w.name}`, new Set([...w.ingress.policies, ...w.egress.policies]));
+  return out;
+}
+
+// ------------------------------------------------------------------ namespaces
+
+function figures(n: NamespacePosture): NamespaceFigures {
+  const dir = (d: NamespacePosture['ingress']): DirectionFigures => ({ isolatedPods: d.isolatedPods, coverage: d.podCoverage, defaultDeny: d.defaultDeny });
+  return { pods: n.pods, policies: n.policies + n.crdPolicies, ingress: dir(n.ingress), egress: dir(n.egress) };
+}
+
+const points = (before: number | null | undefined, after: number | null | undefined): number | null =>
+  before == null || after == null ? null : Math.round((after - before) * 1000) / 10;
+
+// ------------------------------------------------------------------ findings
+
+function findingEntry(f: Finding): FindingDiffEntry {
+  const object = f.object ? `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}` : null;
+  return {
+    key: `${f.ruleId}|${f.namespace ?? ''}|${object ?? ''}`,
+    ruleId: f.ruleId,
+    severity: f.severity,
+    title: f.title,
+    namespace: f.namespace ?? null,
+    object,
+    message: f.message,
+  };
+}
+
+// ------------------------------------------------------------------ network profile
+
+function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
+  if (value === null || value === undefined) return;
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+    return;
+  }
+  out.set(prefix, typeof value === 'string' ? value : stableText(value));
+}
+
+// ------------------------------------------------------------------ reachability
+
+function connectionMap(connections: Connection[]): Map<string, Connection> {
+  const out = new Map<string, Connection>();
+  for (const c of connections) out.set(`${c.src}\u0000${c.dst}`, c);
+  return out;
+}
+
+const NONE = 'No Connections';
+/** The namespace of a workload id (`ns/name`, `ns/name[Kind]`); null for an external range or a bare namespace. */
+const nsOf = (peer: string): string | null => {
+  if (peer.includes(':') || /^[0-9.]+-[0-9.]+$/.test(peer)) return null;
+  const slash = peer.indexOf('/');
+  return slash > 0 ? peer.slice(0, slash) : null;
+};
+
+function pairDiffs(before: Map<string, Connection>, after: Map<string, Connection>, causesFor: (src: string, dst: string) => PairCause[]): PairDiff[] {
+  const keys = new Set([...before.keys(), ...after.keys()]);
+  const out: PairDiff[] = [];
+  for (const key of keys) {
+    const b = before.get(key)?.conn ?? NONE;
+    const a = after.get(key)?.conn ?? NONE;
+    if (a === b) continue;
+    const bs = ConnectionSet.parse(b);
+    const as = ConnectionSet.parse(a);
+    if (bs.equals(as)) continue;
+    const [from, to] = key.split('\u0000') as [string, string];
+    const opened = as.subtract(bs);
+    const closed = bs.subtract(as);
+    out.push({ from, to, before: b, after: a, opened: opened.isEmpty() ? '' : opened.toString(), closed: closed.isEmpty() ? '' : closed.toString(), causes: causesFor(from, to) });
+  }
+  return out.sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0));
+}
+
+// ------------------------------------------------------------------ the diff
+
+export function diffClusterStates(before: DiffSide, after: DiffSide, options: DiffOptions = {}): ClusterDiffResult {
+  // Policies.
+  const pb = policiesOf(before.state);
+  const pa = policiesOf(after.state);
+  const selB = selectedPods(before.posture);
+  const selA = selectedPods(after.posture);
+  const policies: PolicyDiff[] = [];
+  for (const [key, p] of pa) {
+    const old = pb.get(key);
+    if (!old) policies.push({ ...p.ref, change: 'added', before: null, after: p.authored, podsBefore: 0, podsAfter: selA.get(key) ?? 0 });
+    else if (old.text !== p.text) policies.push({ ...p.ref, change: 'changed', before: old.authored, after: p.authored, podsBefore: selB.get(key) ?? 0, podsAfter: selA.get(key) ?? 0 });
+  }
+  for (const [key, p] of pb) if (!pa.has(key)) policies.push({ ...p.ref, change: 'removed', before: p.authored, after: null, podsBefore: selB.get(key) ?? 0, podsAfter: 0 });
+  policies.sort((x, y) => (refKey(x) < refKey(y) ? -1 : 1));
+  const changedPolicies = new Map(policies.map((p) => [refKey(p), p]));
+
+  // Selection of policies present on both sides.
+  const selection: SelectionDiff[] = [];
+  for (const [key, p] of pa) {
+    if (!pb.has(key)) continue;
+    const b = selB.get(key) ?? 0;
+    const a = selA.get(key) ?? 0;
+    if (a !== b) selection.push({ policy: p.ref, before: b, after: a, drift: b > 0 && a === 0, policyChanged: changedPolicies.has(key) });
+  }
+  selection.sort((x, y) => (refKey(x.policy) < refKey(y.policy) ? -1 : 1));
+  const selectionByKey = new Map(selection.map((s) => [refKey(s.policy), s]));
+
+  // Labels: namespaces, then workloads (and what they changed in selection).
+  const labels: LabelDiff[] = [];
+  const nsB = new Map(before.state.namespaces.map((n) => [n.name, n.labels ?? {}]));
+  for (const n of after.state.namespaces) {
+    const old = nsB.get(n.name);
+    if (!old) continue;
+    const d = labelDelta(old, n.labels ?? {});
+    if (d.added.length || d.removed.length || d.changed.length) labels.push({ scope: 'namespace', namespace: n.name, workload: null, ...d, effects: [] });
+  }
+  const wlB = workloadLabels(before.state);
+  const wlA = workloadLabels(after.state);
+  const wpB = workloadPolicies(before.posture);
+  const wpA = workloadPolicies(after.posture);
+  for (const [key, w] of wlA) {
+    const old = wlB.get(key);
+    if (!old) continue;
+    const d = labelDelta(old.labels, w.labels);
+    if (!d.added.length && !d.removed.length && !d.changed.length) continue;
+    const polB = wpB.get(key) ?? new Set<string>();
+    const polA = wpA.get(key) ?? new Set<string>();
+    const effects: SelectionDiff[] = [];
+    for (const name of new Set([...polB, ...polA])) {
+      if (polB.has(name) === polA.has(name)) continue;
+      const slash = name.indexOf('/');
+      const ref: DiffPolicyRef =
+        slash < 0 ? { kind: 'NetworkPolicy', namespace: w.namespace, name } : { kind: name.slice(0, slash), namespace: CLUSTER_WIDE.has(name.slice(0, slash)) ? null : w.namespace, name: name.slice(slash + 1) };
+      const k = refKey(ref);
+      const b = selB.get(k) ?? 0;
+      const a = selA.get(k) ?? 0;
+      effects.push(selectionByKey.get(k) ?? { policy: ref, before: b, after: a, drift: b > 0 && a === 0, policyChanged: changedPolicies.has(k) });
+    }
+    labels.push({ scope: 'workload', namespace: w.namespace, workload: w.workload, ...d, effects });
+  }
+
+  // Namespaces.
+  const postB = new Map(before.posture.namespaces.map((n) => [n.name, n]));
+  const postA = new Map(after.posture.namespaces.map((n) => [n.name, n]));
+  const namespaces: NamespaceDiff[] = [];
+  for (const name of [...new Set([...postB.keys(), ...postA.keys()])].sort()) {
+    const b = postB.get(name);
+    const a = postA.get(name);
+    const fb = b ? figures(b) : null;
+    const fa = a ? figures(a) : null;
+    if (fb && fa && stableText(fb) === stableText(fa)) continue;
+    namespaces.push({
+      namespace: name,
+      change: !b ? 'added' : !a ? 'removed' : 'changed',
+      excluded: (a ?? b)!.excluded,
+      before: fb,
+      after: fa,
+      ingressCoverageDelta: points(fb?.ingress.coverage, fa?.ingress.coverage),
+      egressCoverageDelta: points(fb?.egress.coverage, fa?.egress.coverage),
+    });
+  }
+  const breaksDefaultDeny: ClusterDiffResult['verdict']['breaksDefaultDeny'] = [];
+  let gained = 0;
+  for (const n of namespaces) {
+    if (n.excluded) continue;
+    for (const dir of ['ingress', 'egress'] as const) {
+      const b = n.before?.[dir].defaultDeny ?? false;
+      const a = n.after?.[dir].defaultDeny ?? false;
+      if (b && !a && n.after) breaksDefaultDeny.push({ namespace: n.namespace, direction: dir });
+      if (!b && a) gained++;
+    }
+  }
+
+  // Findings.
+  const fB = new Map(before.findings.map((f) => [findingEntry(f).key, findingEntry(f)]));
+  const fA = new Map(after.findings.map((f) => [findingEntry(f).key, findingEntry(f)]));
+  const opened = [...fA.values()].filter((f) => !fB.has(f.key));
+  const resolved = [...fB.values()].filter((f) => !fA.has(f.key));
+
+  // Network profile.
+  const profB = new Map<string, string>();
+  const profA = new Map<string, string>();
+  flatten(before.state.networkProfile ?? null, '', profB);
+  flatten(after.state.networkProfile ?? null, '', profA);
+  if (before.state.kubernetesVersion) profB.set('kubernetesVersion', before.state.kubernetesVersion);
+  if (after.state.kubernetesVersion) profA.set('kubernetesVersion', after.state.kubernetesVersion);
+  const profile: ProfileDiff[] = [];
+  for (const field of [...new Set([...profB.keys(), ...profA.keys()])].sort()) {
+    const b = profB.get(field) ?? null;
+    const a = profA.get(field) ?? null;
+    if (a !== b) profile.push({ field, before: b, after: a });
+  }
+  const engineBefore = before.posture.enforcement.engine;
+  const engineAfter = after.posture.enforcement.engine;
+
+  // Reachability, with candidate causes: the changes in the pair's namespaces (and cluster-wide ones).
+  let reachability: ClusterDiffResult['reachability'] = null;
+  let opens = 0;
+  let closes = 0;
+  if (before.reachability && after.reachability) {
+    const causesByNs = new Map<string, PairCause[]>();
+    const global: PairCause[] = [];
+    const add = (ns: string | null, c: PairCause) => {
+      if (ns === null) global.push(c);
+      else causesByNs.set(ns, [...(causesByNs.get(ns) ?? []), c]);
+    };
+    for (const p of policies) add(p.namespace, { type: 'policy', kind: p.kind, namespace: p.namespace, name: p.name, change: p.change });
+    for (const s of selection) if (!s.policyChanged) add(s.policy.namespace, { type: 'drift', kind: s.policy.kind, namespace: s.policy.namespace, name: s.policy.name, change: `selects ${s.before} → ${s.after} pods` });
+    for (const l of labels) add(l.namespace, { type: 'labels', kind: l.scope === 'namespace' ? 'Namespace' : l.workload!.split('/')[0]!, namespace: l.namespace, name: l.workload ? l.workload.split('/').slice(1).join('/') : l.namespace, change: 'labels' });
+    const causesFor = (src: string, dst: string): PairCause[] => {
+      const out = [...global];
+      const seen = new Set<string>();
+      for (const ns of [src, dst]) {
+        if (seen.has(ns)) continue;
+        seen.add(ns);
+        out.push(...(causesByNs.get(ns) ?? []));
+      }
+      return out;
+    };
+    const mb = before.reachability.namespaceMatrix();
+    const ma = after.reachability.namespaceMatrix();
+    const namespacePairs = pairDiffs(connectionMap(mb.cells), connectionMap(ma.cells), causesFor);
+    const wlCause = (src: string, dst: string) => causesFor(nsOf(src) ?? src, nsOf(dst) ?? dst);
+    let workloadPairs: PairDiff[] | null = null;
+    let total: number | null = null;
+    let truncated = false;
+    if (options.workloads) {
+      const all = pairDiffs(connectionMap(before.reachability.connections()), connectionMap(after.reachability.connections()), wlCause);
+      total = all.length;
+      const limit = options.workloadPairLimit ?? 2000;
+      truncated = all.length > limit;
+      workloadPairs = all.slice(0, limit);
+      opens = all.filter((p) => p.opened).length;
+      closes = all.filter((p) => p.closed).length;
+    } else {
+      opens = namespacePairs.filter((p) => p.opened).length;
+      closes = namespacePairs.filter((p) => p.closed).length;
+    }
+    reachability = { namespacePairs, workloadPairs, workloadPairsTotal: total, truncated };
+  }
+
+  return {
+    summary: {
+      policiesAdded: policies.filter((p) => p.change === 'added').length,
+      policiesRemoved: policies.filter((p) => p.change === 'removed').length,
+      policiesChanged: policies.filter((p) => p.change === 'changed').length,
+      labelChanges: labels.length,
+      driftedPolicies: selection.filter((s) => s.drift).length,
+      namespacesChanged: namespaces.length,
+      defaultDenyGained: gained,
+      defaultDenyLost: breaksDefaultDeny.length,
+      findingsOpened: opened.length,
+      findingsResolved: resolved.length,
+      pairsChanged: reachability ? reachability.namespacePairs.length : 0,
+      pairsOpened: opens,
+      pairsClosed: closes,
+      profileChanges: profile.length,
+    },
+    profile: { engineBefore, engineAfter, engineChanged: engineBefore !== engineAfter, changes: profile },
+    policies,
+    selection,
+    labels,
+    namespaces,
+    findings: { opened, resolved },
+    reachability,
+    verdict: { opens, closes, breaksDefaultDeny },
+  };
+}
