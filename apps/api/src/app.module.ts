@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/env.schema';
 import { AnalyzeModule } from './analyze/analyze.module';
 import { DemoModule } from './demo/demo.module';
+import { DiffModule } from './diff/diff.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { ExceptionsModule } from './exceptions/exceptions.module';
 import { FindingsModule } from './findings/findings.module';
@@ -80,6 +81,7 @@ export class AppModule {
         HistoryModule,
         FindingsModule,
         ExceptionsModule,
+        DiffModule,
         ReachabilityModule,
         AnalyzeModule,
         EvidenceModule,

@@ -9,3 +9,4 @@ export * from './session';
 export * from './policies';
 export * from './admin';
 export * from './exceptions';
+export * from './diff';
