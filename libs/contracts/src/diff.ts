@@ -142,6 +142,8 @@ export interface ClusterDiff {
     opens: number;
     closes: number;
     breaksDefaultDeny: { namespace: string; direction: 'ingress' | 'egress' }[];
+    /** What opens/closes count: `workloads` (every connection, external ranges included) or `namespaces` (matrix cells). */
+    basis: 'workloads' | 'namespaces';
     /** What a gate fails on: the change opens connections or breaks a default-deny. */
     fails: boolean;
   };

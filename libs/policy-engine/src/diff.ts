@@ -163,11 +163,13 @@ export interface ClusterDiffResult {
     truncated: boolean;
   } | null;
   verdict: {
-    /** Pairs (workload pairs when computed, else namespace pairs) that gained connections. */
+    /** Pairs that gained connections: workload pairs (external ranges included) when computed, else namespace pairs. */
     opens: number;
     closes: number;
     /** Non-excluded namespaces whose default-deny held before and not after. */
     breaksDefaultDeny: { namespace: string; direction: 'ingress' | 'egress' }[];
+    /** What opens and closes count: `workloads` (every connection, external ranges too) or `namespaces` (the matrix). */
+    basis: 'workloads' | 'namespaces';
   };
 }
 
@@ -406,6 +408,8 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
       const ref: DiffPolicyRef =
         slash < 0 ? { kind: 'NetworkPolicy', namespace: w.namespace, name } : { kind: name.slice(0, slash), namespace: CLUSTER_WIDE.has(name.slice(0, slash)) ? null : w.namespace, name: name.slice(slash + 1) };
       const k = refKey(ref);
+      // A policy added or removed is its own change, not an effect of the labels.
+      if (!pb.has(k) || !pa.has(k)) continue;
       const b = selB.get(k) ?? 0;
       const a = selA.get(k) ?? 0;
       effects.push(selectionByKey.get(k) ?? { policy: ref, before: b, after: a, drift: b > 0 && a === 0, policyChanged: changedPolicies.has(k) });
@@ -537,6 +541,6 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
     namespaces,
     findings: { opened, resolved },
     reachability,
-    verdict: { opens, closes, breaksDefaultDeny },
+    verdict: { opens, closes, breaksDefaultDeny, basis: options.workloads && reachability ? 'workloads' : 'namespaces' },
   };
 }

@@ -51,7 +51,7 @@ export function renderDiff(clusterId: string, from: DiffSnapshotRef, to: DiffSna
         change: p.change,
         beforeYaml,
         afterYaml,
-        yamlDiff: createTwoFilesPatch(`a/${file}`, `b/${file}`, beforeYaml, afterYaml, '', '', { context: 3 }),
+        yamlDiff: createTwoFilesPatch(`a/${file}`, `b/${file}`, beforeYaml, afterYaml, '', '', { context: 3 }).replace(/^=+\n/, ''),
         podsBefore: p.podsBefore,
         podsAfter: p.podsAfter,
       };
@@ -191,7 +191,11 @@ export class DiffService {
       findings: computeFindings(state, posture, { now }),
       reachability: analyzeReachability(state, this.excluded),
     };
-    return renderDiff(clusterId, before.ref, after.ref, diffClusterStates(before, after, { workloads: body.workloads }));
+    // The gate's verdict counts every connection (external ranges too), so workload pairs are always
+    // diffed; they are listed only when asked for.
+    const d = diffClusterStates(before, after, { workloads: true });
+    if (!body.workloads && d.reachability) d.reachability = { ...d.reachability, workloadPairs: null, workloadPairsTotal: d.reachability.workloadPairsTotal, truncated: false };
+    return renderDiff(clusterId, before.ref, after.ref, d);
   }
 
   private async latest(clusterId: string): Promise<Snapshot> {

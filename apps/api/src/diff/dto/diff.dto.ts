@@ -50,7 +50,7 @@ export class SimulateDto implements SimulateRequest {
   @IsOptional() @IsArray() @ArrayMaxSize(500) @IsString({ each: true }) @Matches(/^[A-Za-z0-9]+(\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?){1,2}$|^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { each: true, message: 'each delete entry must be [Kind/]namespace/name' })
   delete?: string[];
 
-  @ApiPropertyOptional({ description: 'Also diff workload pairs', default: false })
+  @ApiPropertyOptional({ description: 'Also list the workload pairs (the verdict always counts them)', default: false })
   @IsOptional() @IsBoolean()
   workloads?: boolean;
 }
