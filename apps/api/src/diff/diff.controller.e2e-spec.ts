@@ -204,7 +204,7 @@ spec: { podSelector: {}, policyTypes: [Egress], egress: [{}] }
     expect(res.body.from).toMatchObject({ id: s2.id, kind: 'snapshot' });
     expect(res.body.to).toEqual({ id: null, takenAt: null, kind: 'proposed' });
     expect(res.body.policies.map((p: { change: string; name: string }) => `${p.change} ${p.name}`)).toEqual(['changed deny-egress']);
-    expect(res.body.policies[0].yamlDiff).toMatch(/^\+  egress:/m);
+    expect(res.body.policies[0].yamlDiff).toMatch(/^\+ {2}egress:/m);
     expect(res.body.verdict.breaksDefaultDeny).toEqual([{ namespace: 'shop', direction: 'egress' }]);
     expect(res.body.verdict.fails).toBe(true);
     expect(await count()).toBe(before);
