@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ClusterDiff } from '@kordon/contracts';
 import { toDiffView } from './adapter';
 import { lineDiff } from './line-diff';
 
@@ -20,25 +21,65 @@ describe('lineDiff', () => {
   });
 });
 
+const ZERO = {
+  policiesAdded: 0, policiesRemoved: 0, policiesChanged: 0, labelChanges: 0, driftedPolicies: 0, namespacesChanged: 0, defaultDenyGained: 0,
+  defaultDenyLost: 0, findingsOpened: 0, findingsResolved: 0, pairsChanged: 0, pairsOpened: 0, pairsClosed: 0, profileChanges: 0,
+};
+const EMPTY: ClusterDiff = {
+  clusterId: 'c',
+  from: { id: 's1', takenAt: '2026-12-01T00:00:00.000Z', kind: 'snapshot' },
+  to: { id: null, takenAt: null, kind: 'proposed' },
+  summary: ZERO,
+  profile: { engineBefore: 'azure', engineAfter: 'azure', engineChanged: false, changes: [] },
+  policies: [],
+  selection: [],
+  drift: [],
+  labels: [],
+  namespaces: [],
+  findings: { opened: [], resolved: [] },
+  reachability: { namespacePairs: [], workloadPairs: null, workloadPairsTotal: null, truncated: false },
+  verdict: { opens: 0, closes: 0, breaksDefaultDeny: [], basis: 'workloads', fails: false },
+};
+const fig = (dd: boolean, coverage: number) => ({ isolatedPods: 1, coverage, defaultDeny: dd });
+
 describe('toDiffView', () => {
-  it('reads an empty answer as empty sections', () => {
-    const v = toDiffView({});
+  it('reads an empty diff as empty sections', () => {
+    const v = toDiffView(EMPTY);
     expect(v.policies).toEqual([]);
     expect(v.pairs).toEqual([]);
     expect(v.workloadPairs).toBeNull();
     expect(v.verdict).toEqual({ opens: 0, closes: 0, breaksDefaultDeny: [] });
+    expect(v.summary.find((s) => s.key === 'driftedPolicies')).toEqual({ key: 'driftedPolicies', label: 'Drifted policies', value: 0 });
   });
-  it('flags a policy going from N selected pods to 0 as drift, and derives the verdict', () => {
+
+  it('maps policies (unified diff lines), label effects with drift, namespaces, pairs with causes and the verdict', () => {
+    const drift = { policy: { kind: 'NetworkPolicy', namespace: 'pay', name: 'api-ingress' }, before: 12, after: 0, drift: true, policyChanged: false };
     const v = toDiffView({
-      policies: { added: [{ namespace: 'pay', name: 'allow-all', kind: 'NetworkPolicy', afterYaml: 'a: 1\n' }], removed: [], changed: [] },
-      labels: [{ namespace: 'pay', pod: 'api-0', before: { app: 'api' }, after: { app: 'api2' }, effects: [{ policy: { namespace: 'pay', name: 'api-ingress' }, before: 12, after: 0 }] }],
-      namespaces: [{ namespace: 'pay', before: { defaultDenyIngress: true }, after: { defaultDenyIngress: false } }],
-      reachability: { namespacePairs: [{ from: 'web', to: 'pay', before: '', after: 'TCP 80', causes: [{ namespace: 'pay', name: 'allow-all', change: 'added' }] }] },
+      ...EMPTY,
+      policies: [{ kind: 'NetworkPolicy', namespace: 'pay', name: 'allow-all', change: 'added', beforeYaml: '', afterYaml: 'a: 1\n', yamlDiff: '--- a/x\n+++ b/x\n@@ -0,0 +1,1 @@\n+a: 1\n', podsBefore: 0, podsAfter: 3 }],
+      labels: [{ scope: 'workload', namespace: 'pay', workload: 'Deployment/api', added: [], removed: [], changed: [{ key: 'app', before: 'api', after: 'api2' }], effects: [drift] }],
+      drift: [drift],
+      namespaces: [{ namespace: 'pay', change: 'changed', excluded: false, before: { pods: 3, policies: 1, ingress: fig(true, 1), egress: fig(false, 0) }, after: { pods: 3, policies: 2, ingress: fig(false, 0.5), egress: fig(false, 0) }, ingressCoverageDelta: -50, egressCoverageDelta: 0 }],
+      reachability: { namespacePairs: [{ from: 'web', to: 'pay', before: 'No Connections', after: 'TCP 80', opened: 'TCP 80', closed: '', causes: [{ type: 'policy', kind: 'NetworkPolicy', namespace: 'pay', name: 'allow-all', change: 'added' }] }], workloadPairs: null, workloadPairsTotal: null, truncated: false },
+      verdict: { opens: 1, closes: 0, breaksDefaultDeny: [{ namespace: 'pay', direction: 'ingress' }], basis: 'workloads', fails: true },
     });
     expect(v.policies[0]).toMatchObject({ op: 'added', name: 'allow-all', lines: [{ op: '+', text: 'a: 1' }] });
-    expect(v.labels[0]!.changes).toEqual(['~ app: api → api2']);
+    expect(v.labels).toHaveLength(1);
+    expect(v.labels[0]).toMatchObject({ target: 'workload pay/Deployment/api', changes: ['~ app: api → api2'] });
     expect(v.labels[0]!.effects[0]).toMatchObject({ before: 12, after: 0, drift: true });
-    expect(v.verdict).toEqual({ opens: 1, closes: 0, breaksDefaultDeny: ['pay'] });
+    expect(v.namespaces[0]).toMatchObject({ ingressBefore: 1, ingressAfter: 0.5, ddIngressBefore: true, ddIngressAfter: false });
+    expect(v.verdict).toEqual({ opens: 1, closes: 0, breaksDefaultDeny: ['pay (ingress)'] });
     expect(v.pairs[0]!.causes[0]).toMatchObject({ name: 'allow-all', op: 'added' });
+  });
+
+  it('shows drift without a label change on its own, and the engine switch first', () => {
+    const drift = { policy: { kind: 'NetworkPolicy', namespace: 'pay', name: 'x' }, before: 2, after: 0, drift: true, policyChanged: true };
+    const v = toDiffView({
+      ...EMPTY,
+      drift: [drift],
+      profile: { engineBefore: 'azure', engineAfter: 'none', engineChanged: true, changes: [{ field: 'networkPolicy', before: 'azure', after: null }, { field: 'networkPluginMode', before: null, after: 'overlay' }] },
+    });
+    expect(v.labels).toEqual([{ target: 'selection drift', namespace: null, changes: [], effects: [{ policy: drift.policy, before: 2, after: 0, drift: true }] }]);
+    expect(v.profile).toEqual([{ field: 'policy engine', before: 'azure', after: 'none' }, { field: 'networkPluginMode', before: '—', after: 'overlay' }]);
   });
 });

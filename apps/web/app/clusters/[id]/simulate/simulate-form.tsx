@@ -12,7 +12,7 @@ import { VerdictBanner } from '../../../../components/diff/verdict';
 
 interface PickedFile {
   name: string;
-  content: string;
+  text: string;
 }
 
 interface YamlProblem {
@@ -98,7 +98,7 @@ export function SimulateForm({ clusterId, namespaces }: { clusterId: string; nam
 
   const onFiles = async (list: FileList | null) => {
     if (!list) return;
-    const read = await Promise.all(Array.from(list).map(async (f) => ({ name: f.name, content: await f.text() })));
+    const read = await Promise.all(Array.from(list).map(async (f) => ({ name: f.name, text: await f.text() })));
     setFiles((cur) => [...cur.filter((c) => !read.some((r) => r.name === c.name)), ...read]);
   };
 
@@ -138,7 +138,7 @@ export function SimulateForm({ clusterId, namespaces }: { clusterId: string; nam
           <ul className="sim-files">
             {files.map((f) => (
               <li key={f.name}>
-                <span className="mono">{f.name}</span> <span className="muted">({f.content.split('\n').length} lines)</span>{' '}
+                <span className="mono">{f.name}</span> <span className="muted">({f.text.split('\n').length} lines)</span>{' '}
                 <button type="button" className="button button-ghost" onClick={() => setFiles((cur) => cur.filter((c) => c.name !== f.name))}>
                   Remove
                 </button>
@@ -192,6 +192,6 @@ export function SimulateForm({ clusterId, namespaces }: { clusterId: string; nam
 function buildRequest(manifests: string, files: PickedFile[], deletes: string[]) {
   const del = deletes.length ? { delete: deletes } : {};
   if (files.length === 0) return { manifests, ...del };
-  const all = manifests.trim() ? [{ name: 'pasted.yaml', content: manifests }, ...files] : files;
+  const all = manifests.trim() ? [{ name: 'pasted.yaml', text: manifests }, ...files] : files;
   return { files: all, ...del };
 }
