@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { analyzeAgainst } from './against';
 import { analyze, DEFAULT_EXCLUDED_NAMESPACES, type DirectionChoice, gateLines } from './analyze';
 import { CliError, EXIT_BAD_INPUT, EXIT_BELOW_THRESHOLD, EXIT_OK } from './exit-codes';
 import { formatProblem } from './input-problems';
@@ -53,7 +54,12 @@ Exit codes:
   0  analysed; coverage meets --fail-under (when given)
   1  coverage is below --fail-under in a checked direction (the failing direction is printed)
   2  bad input or usage: unreadable path, invalid YAML/JSON, invalid NetworkPolicy (CIDR, port,
-     selector), unknown kind, invalid option; nothing is analysed`;
+     selector), unknown kind, invalid option; nothing is analysed
+With --against <cluster>:
+  0  the change opens no connection and breaks no default-deny
+  1  the change opens connections or breaks a default-deny (each is printed)
+  2  bad input (as above) or an unknown cluster
+  3  the check could not run: the API is unreachable, refused KORDON_TOKEN, or failed`;
 
 const ANALYZE_HELP = `
 <path> is a file or a directory (read recursively: .yaml, .yml, .json) holding any mix of
@@ -70,6 +76,7 @@ Examples:
   kordon analyze ./clusters/prod
   kordon analyze export.json --json --connections > posture.json
   kordon analyze ./manifests --fail-under 80 --direction ingress
+  KORDON_URL=https://kordon.example.com KORDON_TOKEN=… kordon analyze ./policies --against aks-prod-weu
 ${EXIT_CODES_HELP}`;
 
 interface AnalyzeFlags {
@@ -78,6 +85,7 @@ interface AnalyzeFlags {
   failUnder?: number;
   direction: DirectionChoice;
   excludeNamespaces?: string[];
+  against?: string;
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -111,8 +119,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       `comma-separated namespaces left out of coverage (replaces the default: ${DEFAULT_EXCLUDED_NAMESPACES.join(',')})`,
       parseNamespaceList,
     )
+    .option('--against <cluster>', 'what-if against a registered cluster (name or id) through the Kordon API (KORDON_URL, KORDON_TOKEN): exit 1 when the change opens connections or breaks a default-deny')
     .addHelpText('after', ANALYZE_HELP)
     .action(async (input: string, flags: AnalyzeFlags) => {
+      if (flags.against !== undefined) {
+        setExit(await analyzeAgainst(input, flags.against, { json: !!flags.json, env: process.env, stdout: io.stdout, stderr: io.stderr }));
+        return;
+      }
       const a = await analyze(input, {
         json: !!flags.json,
         connections: !!flags.connections,

@@ -17,3 +17,8 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** `--against`: the proposed change opens connections or breaks a default-deny (same value as 1 above). */
+export const EXIT_GATE_FAILED = 1;
+/** `--against`: the check could not run (API unreachable, token refused, server error); nothing was judged. */
+export const EXIT_UNAVAILABLE = 3;
