@@ -2,6 +2,7 @@
 // PostgreSQL: DATABASE_URL, else the machine's 127.0.0.1:5432, else an embedded one.
 import 'reflect-metadata';
 import { runApiBench } from './api.bench';
+import { runDiffBench } from './diff.bench';
 import { runEngineBench } from './engine.bench';
 import { runIngestBench } from './ingest.bench';
 import { runPagesBench } from './pages.bench';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'ingest') await runIngestBench();
   if (!only || only === 'engine') await runEngineBench();
+  if (!only || only === 'diff') await runDiffBench();
   if (!only || only === 'api') await runApiBench();
   if (!only || only === 'pages') await runPagesBench();
 }

@@ -320,13 +320,16 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
 
 // ------------------------------------------------------------------ reachability
 
-function connectionMap(connections: Connection[]): Map<string, Connection> {
-  const out = new Map<string, Connection>();
-  for (const c of connections) out.set(`${c.src}\u0000${c.dst}`, c);
-  return out;
+const NONE = 'No Connections';
+
+const cmpPair = (a: Connection, b: Connection): number => (a.src < b.src ? -1 : a.src > b.src ? 1 : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0);
+
+/** The list in (src, dst) order: the engine sorts its lists so; checked in one pass, sorted only if not. */
+function sortedPairs(list: Connection[]): Connection[] {
+  for (let i = 1; i < list.length; i++) if (cmpPair(list[i - 1]!, list[i]!) > 0) return [...list].sort(cmpPair);
+  return list;
 }
 
-const NONE = 'No Connections';
 /** The namespace of a workload id (`ns/name`, `ns/name[Kind]`); null for an external range or a bare namespace. */
 const nsOf = (peer: string): string | null => {
   if (peer.includes(':') || /^[0-9.]+-[0-9.]+$/.test(peer)) return null;
@@ -334,22 +337,41 @@ const nsOf = (peer: string): string | null => {
   return slash > 0 ? peer.slice(0, slash) : null;
 };
 
-function pairDiffs(before: Map<string, Connection>, after: Map<string, Connection>, causesFor: (src: string, dst: string) => PairCause[]): PairDiff[] {
-  const keys = new Set([...before.keys(), ...after.keys()]);
+/**
+ * The pairs whose connections differ, by a merge of the two sorted lists (a 2,000-namespace matrix
+ * holds millions of cells: no maps, no key strings). Pairs absent from a list have No Connections.
+ */
+function pairDiffs(beforeList: Connection[], afterList: Connection[], causesFor: (src: string, dst: string) => PairCause[]): PairDiff[] {
+  const before = sortedPairs(beforeList);
+  const after = sortedPairs(afterList);
   const out: PairDiff[] = [];
-  for (const key of keys) {
-    const b = before.get(key)?.conn ?? NONE;
-    const a = after.get(key)?.conn ?? NONE;
-    if (a === b) continue;
+  const emit = (from: string, to: string, b: string, a: string) => {
     const bs = ConnectionSet.parse(b);
     const as = ConnectionSet.parse(a);
-    if (bs.equals(as)) continue;
-    const [from, to] = key.split('\u0000') as [string, string];
+    if (bs.equals(as)) return;
     const opened = as.subtract(bs);
     const closed = bs.subtract(as);
     out.push({ from, to, before: b, after: a, opened: opened.isEmpty() ? '' : opened.toString(), closed: closed.isEmpty() ? '' : closed.toString(), causes: causesFor(from, to) });
+  };
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    const b = before[i];
+    const a = after[j];
+    const c = !b ? 1 : !a ? -1 : cmpPair(b, a);
+    if (c === 0) {
+      if (b!.conn !== a!.conn) emit(b!.src, b!.dst, b!.conn, a!.conn);
+      i++;
+      j++;
+    } else if (c < 0) {
+      emit(b!.src, b!.dst, b!.conn, NONE);
+      i++;
+    } else {
+      emit(a!.src, a!.dst, NONE, a!.conn);
+      j++;
+    }
   }
-  return out.sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0));
+  return out;
 }
 
 // ------------------------------------------------------------------ the diff
@@ -497,13 +519,13 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
     };
     const mb = before.reachability.namespaceMatrix();
     const ma = after.reachability.namespaceMatrix();
-    const namespacePairs = pairDiffs(connectionMap(mb.cells), connectionMap(ma.cells), causesFor);
+    const namespacePairs = pairDiffs(mb.cells, ma.cells, causesFor);
     const wlCause = (src: string, dst: string) => causesFor(nsOf(src) ?? src, nsOf(dst) ?? dst);
     let workloadPairs: PairDiff[] | null = null;
     let total: number | null = null;
     let truncated = false;
     if (options.workloads) {
-      const all = pairDiffs(connectionMap(before.reachability.connections()), connectionMap(after.reachability.connections()), wlCause);
+      const all = pairDiffs(before.reachability.connections(), after.reachability.connections(), wlCause);
       total = all.length;
       const limit = options.workloadPairLimit ?? 2000;
       truncated = all.length > limit;
