@@ -2,7 +2,7 @@
 // baseline's policies and how long it has held, its workloads with the policies isolating each,
 // its policies as YAML, its labels, its findings with remediation YAML, and its history.
 // Server-rendered from two API calls made in parallel (namespace detail, namespace history).
-import type { ApiError, FindingItem, NamespaceDetail, NamespaceDirectionDetail, NamespaceHistory, WorkloadPostureItem } from '@kordon/contracts';
+import type { ApiError, FindingItem, NamespaceDetail, NamespaceDirectionDetail, NamespaceHistory, NamespaceTimeInState, WorkloadPostureItem } from '@kordon/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -17,7 +17,7 @@ import { getSession } from '../../../../../lib/session';
 import { AppHeader } from '../../../../_components/app-header';
 import { Badge } from '../../../../_components/badges';
 import { ApiErrorState } from '../../../../_components/state-message';
-import { heldSince, heldSinceText, type HeldSince } from '../_shared/held-since';
+import { heldSince, heldSinceFromTimeInState, heldSinceText, type HeldSince } from '../_shared/held-since';
 import { clusterHref, namespaceHref, policyHref, policyRefHref } from '../_shared/links';
 import { NeedsRole } from '../_shared/needs-role';
 import { NamespaceTrend, type TrendColumns } from '../_shared/namespace-trend';
@@ -40,17 +40,22 @@ export async function generateMetadata({ params }: PageProps): Promise<Metadata>
 type Loaded =
   | { kind: 'forbidden' }
   | { kind: 'error'; error: ApiError }
-  | { kind: 'ok'; detail: NamespaceDetail; history: NamespaceHistory | null; historyError: ApiError | null };
+  | { kind: 'ok'; detail: NamespaceDetail; history: NamespaceHistory | null; historyError: ApiError | null; tis: NamespaceTimeInState | null };
 
 async function load(id: string, ns: string, at: string | null): Promise<Loaded> {
   const to = at ? new Date(at) : new Date();
   const from = new Date(to.getTime() - HISTORY_DAYS * DAY_MS);
-  const [detail, history] = await Promise.allSettled([
+  const [detail, history, tis] = await Promise.allSettled([
     apiClient.get<NamespaceDetail>(`/clusters/${encodeURIComponent(id)}/namespaces/${encodeURIComponent(ns)}`, { at }),
     apiClient.get<NamespaceHistory>(`/clusters/${encodeURIComponent(id)}/namespaces/${encodeURIComponent(ns)}/history`, {
       from: from.toISOString(),
       to: to.toISOString(),
       bucket: 'day',
+    }),
+    // "Held since" uses the interval semantics: a failed snapshot or a gap breaks the run.
+    apiClient.get<NamespaceTimeInState>(`/clusters/${encodeURIComponent(id)}/namespaces/${encodeURIComponent(ns)}/time-in-state`, {
+      from: from.toISOString(),
+      to: to.toISOString(),
     }),
   ]);
   if (detail.status === 'rejected') {
@@ -68,6 +73,7 @@ async function load(id: string, ns: string, at: string | null): Promise<Loaded> 
     detail: detail.value,
     history: history.status === 'fulfilled' ? history.value : null,
     historyError: history.status === 'rejected' ? (history.reason as { body: ApiError }).body : null,
+    tis: tis.status === 'fulfilled' ? tis.value : null,
   };
 }
 
@@ -236,10 +242,15 @@ export default async function NamespacePage({ params, searchParams }: PageProps)
     );
   }
 
-  const { detail, history, historyError } = loaded;
+  const { detail, history, historyError, tis } = loaded;
   const n = detail.namespace;
   const at = asOf ? atRaw : null;
-  const held = history ? { ingress: heldSince(history.points, 'ingress'), egress: heldSince(history.points, 'egress') } : null;
+  const fromHistory = (d: 'ingress' | 'egress') => heldSince(history?.points ?? [], d);
+  const held = history
+    ? tis
+      ? { ingress: heldSinceFromTimeInState(tis.ingress, tis.from, fromHistory('ingress')), egress: heldSinceFromTimeInState(tis.egress, tis.from, fromHistory('egress')) }
+      : { ingress: fromHistory('ingress'), egress: fromHistory('egress') }
+    : null;
 
   return (
     <>

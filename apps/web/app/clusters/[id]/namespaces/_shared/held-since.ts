@@ -1,6 +1,6 @@
 // "Default-deny held since <date>": read from the namespace's history (one point per daily
 // bucket, the last snapshot taken in it), so it is as fine-grained as the snapshots are. Pure.
-import type { NamespaceHistoryPoint } from '@kordon/contracts';
+import type { NamespaceHistoryPoint, TimeInStateDirection } from '@kordon/contracts';
 
 export type HeldSince =
   /** `since`: first snapshot of the current unbroken run; `sinceAtLeast`: the run starts at the range's first point. */
@@ -38,4 +38,23 @@ export function heldSinceText(h: HeldSince, direction: 'ingress' | 'egress'): st
     case 'never':
       return h.snapshots === 0 ? `No history for default-deny ${direction} yet` : `Never had default-deny ${direction} (since ${day(h.from!)})`;
   }
+}
+
+/**
+ * "Held since" with the time-in-state API's interval semantics: the protected run must reach the
+ * end of the range with no failed snapshot or gap longer than the schedule inside it (those are
+ * "unknown", which breaks the run). Without a protected run the history's lost/never reading stands.
+ */
+export function heldSinceFromTimeInState(dir: TimeInStateDirection, rangeFrom: string, fromHistory: HeldSince): HeldSince {
+  if (!dir.protectedSince) return fromHistory.state === 'held' ? { state: 'lost', lostOn: lastUnprotected(dir) ?? fromHistory.since, snapshotId: fromHistory.snapshotId, heldFrom: null } : fromHistory;
+  const since = dir.protectedSince;
+  const run = (dir.intervals ?? []).filter((i) => i.state === 'protected' && i.from >= since);
+  const ids = [...new Set(run.flatMap((i) => i.snapshotIds))];
+  return { state: 'held', since, snapshotId: ids[0] ?? (fromHistory.state === 'held' ? fromHistory.snapshotId : ''), sinceAtLeast: since <= rangeFrom, snapshots: ids.length };
+}
+
+/** Where the latest non-protected interval ends (the run the history saw was broken by a gap or a failure). */
+function lastUnprotected(dir: TimeInStateDirection): string | null {
+  const bad = (dir.intervals ?? []).filter((i) => i.state !== 'protected');
+  return bad.length ? bad[bad.length - 1]!.from : null;
 }
