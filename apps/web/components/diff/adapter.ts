@@ -23,6 +23,12 @@ const SUMMARY_LABELS: Record<keyof DiffSummary, string> = {
   profileChanges: 'Network profile changes',
 };
 
+/** Opened/closed count workload pairs (external ranges too) or namespace pairs: the label says which. */
+function pairLabel(key: keyof DiffSummary, basis: ClusterDiff['verdict']['basis']): string | null {
+  if (key !== 'pairsOpened' && key !== 'pairsClosed') return null;
+  return `${basis === 'workloads' ? 'Workload' : 'Namespace'} pairs ${key === 'pairsOpened' ? 'opened' : 'closed'}`;
+}
+
 /** A unified diff's body lines (headers and hunk markers dropped). */
 export function unifiedLines(patch: string): DiffLine[] {
   const out: DiffLine[] = [];
@@ -83,7 +89,7 @@ export function toDiffView(d: ClusterDiff): DiffViewModel {
   return {
     from: { id: d.from.id, takenAt: d.from.takenAt },
     to: { id: d.to.id, takenAt: d.to.takenAt },
-    summary: (Object.keys(SUMMARY_LABELS) as (keyof DiffSummary)[]).map((key) => ({ key, label: SUMMARY_LABELS[key], value: d.summary[key] })),
+    summary: (Object.keys(SUMMARY_LABELS) as (keyof DiffSummary)[]).map((key) => ({ key, label: pairLabel(key, d.verdict.basis) ?? SUMMARY_LABELS[key], value: d.summary[key] })),
     profile: [...engine, ...d.profile.changes.filter((c) => c.field !== 'networkPolicy' || !d.profile.engineChanged).map((c) => ({ field: c.field, before: c.before ?? '—', after: c.after ?? '—' }))],
     policies,
     labels: labels(d),
