@@ -123,3 +123,39 @@ export interface EvidenceList {
 
 /** Orders of `GET /api/clusters/{id}/evidence?sort=`: `startedAt` oldest first (the default), `-startedAt` newest first. */
 export type EvidenceSort = 'startedAt' | '-startedAt';
+
+/** Where a cluster's digest chain first fails to verify. */
+export interface ChainBreakView {
+  /** `digest`: a snapshot's rows no longer hash to its digest; `link`: it does not chain to the one
+   * before; `content`: a content row or set no longer matches its address; `unchained`: a snapshot
+   * without a digest after the chain started. */
+  kind: 'digest' | 'link' | 'content' | 'unchained';
+  snapshotId: string;
+  startedAt: string;
+  message: string;
+}
+
+export interface ClusterChainVerification {
+  clusterId: string;
+  name: string;
+  ok: boolean;
+  /** Snapshots whose digest and link were checked (pruned ones: their link only). */
+  checked: number;
+  /** Of those, pruned by retention (their record in pruned_snapshot keeps the chain). */
+  pruned: number;
+  /** Snapshots written before digests existed, before the chain starts. */
+  unchained: number;
+  firstBreak: ChainBreakView | null;
+}
+
+/** GET /api/evidence/verify */
+export interface ChainVerification {
+  ok: boolean;
+  scheme: string;
+  /** How a digest is computed, in words. */
+  method: string;
+  from: string | null;
+  to: string;
+  verifiedAt: string;
+  clusters: ClusterChainVerification[];
+}

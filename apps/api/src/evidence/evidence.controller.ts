@@ -6,7 +6,8 @@ import type { ServerResponse } from 'node:http';
 import { Roles } from '../auth/auth.guard';
 import { EXPORT_EVIDENCE } from '../auth/roles';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
-import { EvidenceDocumentDto, EvidenceListDto, EvidenceRangeQuery } from './dto/evidence.dto';
+import type { ChainVerification } from '@kordon/contracts';
+import { EvidenceDocumentDto, EvidenceListDto, EvidenceRangeQuery, VerifyChainQuery } from './dto/evidence.dto';
 import { EvidenceService } from './evidence.service';
 
 /** `20250131T140500Z`: ISO 8601 basic format, safe in file names on every OS. */
@@ -34,6 +35,19 @@ export class EvidenceController {
     const doc = await this.evidence.forSnapshot(p.id);
     res.setHeader('Content-Disposition', `attachment; filename="${evidenceFileName(doc.cluster.name, doc.snapshot.startedAt)}"`);
     return doc;
+  }
+
+  @Get('evidence/verify')
+  @Roles(...EXPORT_EVIDENCE)
+  @ApiOperation({
+    summary: "Recompute every snapshot digest from the stored rows and check each cluster's chain; report the first break",
+    description: 'Each digest is recomputed (content addresses of policies, workloads, label sets and findings included) and each link checked; snapshots pruned by retention keep the chain through their recorded digest. `ok` is false when any cluster breaks.',
+  })
+  @ApiOkResponse({ description: 'ChainVerification: per cluster, ok, checked, pruned, unchained, firstBreak' })
+  @ApiBadRequestResponse({ description: 'Malformed clusterId or time, from after to' })
+  @ApiNotFoundResponse({ description: 'Unknown cluster' })
+  verify(@Query() q: VerifyChainQuery): Promise<ChainVerification> {
+    return this.evidence.verifyChain(q);
   }
 
   @Get('clusters/:id/evidence')

@@ -2,7 +2,7 @@
 // with their manifest digests. Content sets repeat across unchanged snapshots, so one request
 // loads each set once.
 import { BadRequestException, Injectable } from '@nestjs/common';
-import type { EvidenceDocument, EvidenceList, EvidenceSort } from '@kordon/contracts';
+import type { ChainVerification, ClusterChainVerification, EvidenceDocument, EvidenceList, EvidenceSort } from '@kordon/contracts';
 import { ClustersService } from '../clusters/clusters.service';
 import { decodeSortCursor, encodeSortCursor } from '../common/cursor';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
@@ -11,6 +11,17 @@ import { buildEvidence, type EvidenceParts, type StoredNamespaceRow, type Stored
 import { EvidenceErrorCode, EvidenceException } from './evidence.exception';
 import { parseInstant, requireInstant } from '../common/instant';
 import { DEFAULT_EVIDENCE_SORT, EVIDENCE_SORTS } from './dto/evidence.dto';
+import { DIGEST_SCHEME, snapshotDigest, verifyChain, type ChainEntry } from '../snapshots/snapshot-digest';
+import { ChainRepository } from './chain.repository';
+
+export const DIGEST_METHOD =
+  'digest = SHA-256 (hex) of the RFC 8785 (JCS) serialization of { scheme: "kordon-snapshot-v1", clusterId, id, startedAt, finishedAt ' +
+  '(ISO 8601 UTC, milliseconds), kubernetesVersion, networkProfile, policyEngine, nodePools, services, counts, problems, posture, ' +
+  'policySetHash, workloadSetHash, namespaceSetHash, findingSetHash, namespacePostures (one row per namespace, sorted by name: the flat ' +
+  'figures and the detail), prevDigest }. prevDigest is the digest of the cluster\'s previous succeeded snapshot (by startedAt, then id), ' +
+  'null for the first; a snapshot pruned by retention keeps its digest and prevDigest in pruned_snapshot. Each set hash is SHA-256 ' +
+  'over its members\' hashes, each member\'s hash SHA-256 over its own text, so the digest covers the collected content.';
+const PAGE = 200;
 
 export const MAX_RANGE_DAYS = 366;
 export const DEFAULT_RANGE_DAYS = 31;
@@ -40,7 +51,63 @@ class SetLoader {
 
 @Injectable()
 export class EvidenceService {
-  constructor(private readonly snapshots: SnapshotsRepository, private readonly clusters: ClustersService) {}
+  constructor(private readonly snapshots: SnapshotsRepository, private readonly clusters: ClustersService, private readonly chain: ChainRepository) {}
+
+  /**
+   * Recomputes every digest of the range from the stored rows (content addresses included) and
+   * checks every link, per cluster; reports the first break. Pruned snapshots keep the chain.
+   */
+  async verifyChain(q: { clusterId?: string; from?: string; to?: string }, now = new Date()): Promise<ChainVerification> {
+    if (q.clusterId) await this.clusters.require(q.clusterId);
+    const to = parseInstant(q.to, 'to') ?? now;
+    const from = parseInstant(q.from, 'from') ?? new Date(0);
+    if (from.getTime() > to.getTime()) throw new EvidenceException(EvidenceErrorCode.InvalidRange, 'from must not be after to');
+    const results: ClusterChainVerification[] = [];
+    for (const c of await this.chain.clusters(q.clusterId)) results.push(await this.verifyCluster(c, from, to));
+    return {
+      ok: results.every((r) => r.ok),
+      scheme: DIGEST_SCHEME,
+      method: DIGEST_METHOD,
+      from: q.from ? from.toISOString() : null,
+      to: to.toISOString(),
+      verifiedAt: now.toISOString(),
+      clusters: results,
+    };
+  }
+
+  private async verifyCluster(c: { id: string; name: string }, from: Date, to: Date): Promise<ClusterChainVerification> {
+    const entries: ChainEntry[] = [];
+    const sets = new SetLoader(this.snapshots);
+    let after: { startedAt: Date; id: string } | undefined;
+    for (;;) {
+      const page = await this.snapshots.listSucceededBetweenSorted(c.id, from, to, PAGE, 'asc', after);
+      for (const s of page) {
+        const doc = await this.build(s, { id: c.id, name: c.name, source: '', environment: null, team: null }, sets, to);
+        const postures = await this.snapshots.namespacePostures(s.id);
+        const recomputed = s.digest === null ? null : snapshotDigest({
+          clusterId: s.clusterId, id: s.id, startedAt: s.startedAt, finishedAt: s.finishedAt ?? s.startedAt,
+          kubernetesVersion: s.kubernetesVersion, networkProfile: s.networkProfile, policyEngine: s.policyEngine, nodePools: s.nodePools,
+          services: s.services, counts: s.counts, problems: s.problems, posture: s.posture,
+          policySetHash: s.policySetHash, workloadSetHash: s.workloadSetHash, namespaceSetHash: s.namespaceSetHash, findingSetHash: s.findingSetHash,
+          namespacePostures: postures, prevDigest: s.prevDigest,
+        });
+        const mismatches = doc.integrity.mismatches;
+        entries.push({
+          id: s.id, startedAt: s.startedAt.toISOString(), digest: s.digest, prevDigest: s.prevDigest, pruned: false, recomputed,
+          ...(mismatches.length ? { contentProblem: `snapshot ${s.id}: ${mismatches.slice(0, 3).join('; ')}` } : {}),
+        });
+      }
+      if (page.length < PAGE) break;
+      const last = page[page.length - 1];
+      after = { startedAt: last.startedAt, id: last.id };
+    }
+    const pruned = await this.chain.pruned(c.id, from, to);
+    for (const p of pruned) entries.push({ id: p.id, startedAt: p.startedAt.toISOString(), digest: p.digest, prevDigest: p.prevDigest, pruned: true, recomputed: null });
+    entries.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const before = from.getTime() > 0 ? await this.chain.before(c.id, from) : null;
+    const r = verifyChain(entries, before);
+    return { clusterId: c.id, name: c.name, ok: r.ok, checked: r.checked, pruned: pruned.length, unchained: r.unchained, firstBreak: r.firstBreak };
+  }
 
   async forSnapshot(id: string, now = new Date()): Promise<EvidenceDocument> {
     const snap = await this.snapshots.findWithCluster(id);

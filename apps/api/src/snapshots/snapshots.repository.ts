@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type SnapshotTrigger } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { SnapshotContent } from './snapshot-content';
+import { snapshotDigest } from './snapshot-digest';
 
 export interface NamespacePostureRow {
   namespace: string;
@@ -181,9 +182,30 @@ export class SnapshotsRepository {
           ]),
         );
 
+        // The chain: lock the cluster row so two writers never chain to the same previous digest,
+        // then digest everything collected and computed with the previous succeeded snapshot's digest.
+        await tx.$queryRaw`SELECT id FROM cluster WHERE id = ${clusterId}::uuid FOR UPDATE`;
+        const [self] = await tx.$queryRaw<{ started_at: Date }[]>`SELECT started_at FROM snapshot WHERE id = ${id}::uuid`;
+        const startedAt = self?.started_at ?? takenAt;
+        const [prev] = await tx.$queryRaw<{ digest: string | null }[]>`
+          SELECT digest FROM snapshot WHERE cluster_id = ${clusterId}::uuid AND status = 'succeeded' AND id <> ${id}::uuid
+            AND (started_at, id) < (${startedAt}::timestamptz, ${id}::uuid)
+          ORDER BY started_at DESC, id DESC LIMIT 1`;
+        const prevDigest = prev?.digest ?? null;
+        const digest = snapshotDigest({
+          clusterId, id, startedAt, finishedAt,
+          kubernetesVersion: done.kubernetesVersion, networkProfile: done.networkProfile, policyEngine: done.policyEngine, nodePools: done.nodePools,
+          services: done.services, counts: done.counts, problems: done.problems, posture: done.posture,
+          policySetHash: content.policySetHash, workloadSetHash: content.workloadSetHash, namespaceSetHash: content.namespaceSetHash, findingSetHash: content.findingSetHash,
+          namespacePostures: postures,
+          prevDigest,
+        });
+
         const updated = await tx.snapshot.updateMany({
           where: { id, status: 'running' },
           data: {
+            digest,
+            prevDigest,
             status: 'succeeded',
             finishedAt,
             failureReason: null,

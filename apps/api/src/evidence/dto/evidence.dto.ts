@@ -1,7 +1,7 @@
 // Requests and responses of the evidence routes, validated and described for OpenAPI.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type {
   EvidenceDocument, EvidenceIntegrity, EvidenceIntegrityItem, EvidenceList, EvidenceListItem, EvidenceNamespace, EvidencePod, EvidencePolicy,
   EvidenceSort, EvidenceWorkload,
@@ -139,4 +139,13 @@ export class EvidenceListDto implements EvidenceList {
   @ApiProperty({ format: 'date-time' }) to!: string;
   @ApiProperty({ type: [EvidenceListItemDto] }) items!: EvidenceListItemDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class VerifyChainQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'One cluster; default: every cluster' })
+  @IsOptional() @IsUUID('all', { message: 'clusterId must be a UUID' }) clusterId?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601; default: the start of each chain' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' }) from?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601; default: now' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' }) to?: string;
 }
