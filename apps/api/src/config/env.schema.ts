@@ -1,6 +1,19 @@
 // Environment configuration, parsed once at boot into a typed object. Every bad value is
 // reported at once (not the first one only) so an operator fixes the lot in one go.
 import { z } from 'zod';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+
+/** An Ed25519 private key from PKCS#8 PEM or base64 DER; null when it is not one. */
+export function parseEd25519PrivateKey(text: string): KeyObject | null {
+  try {
+    const t = text.trim();
+    const key = t.includes('-----BEGIN') ? createPrivateKey(t.replace(/\\n/g, '\n')) : createPrivateKey({ key: Buffer.from(t, 'base64'), format: 'der', type: 'pkcs8' });
+    return key.asymmetricKeyType === 'ed25519' ? key : null;
+  } catch {
+    return null;
+  }
+}
+const isEd25519PrivateKey = (v: string) => parseEd25519PrivateKey(v) !== null;
 
 const port = (fallback: number) =>
   z.coerce.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535').default(fallback);
@@ -67,6 +80,11 @@ export const envSchema = z.object({
   KORDON_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  /** Ed25519 private key (PKCS#8 PEM, or its DER in base64) that signs evidence bundles. */
+  KORDON_EVIDENCE_SIGNING_KEY: z
+    .string()
+    .refine(isEd25519PrivateKey, 'must be an Ed25519 private key: PKCS#8 PEM or its DER in base64 (openssl genpkey -algorithm ed25519)')
     .optional(),
   KORDON_DATA_DIR: z.string().default('.kordon'),
   KORDON_EMBEDDED_PG_PORT: port(54329),

@@ -149,3 +149,12 @@ export class VerifyChainQuery {
   @ApiPropertyOptional({ description: 'ISO 8601; default: now' })
   @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' }) to?: string;
 }
+
+export class BundleQuery {
+  @ApiPropertyOptional({ description: 'ISO 8601: the evidence as of then (default: now); not with from/to' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 time' }) at?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601: start of a range (default: 31 days before to)' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' }) from?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601: end of a range (default: now); the range spans at most 366 days' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' }) to?: string;
+}
