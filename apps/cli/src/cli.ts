@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyzeAgainst } from './against';
+import { verifyBundle } from './verify';
 import { analyze, DEFAULT_EXCLUDED_NAMESPACES, type DirectionChoice, gateLines } from './analyze';
 import { CliError, EXIT_BAD_INPUT, EXIT_BELOW_THRESHOLD, EXIT_OK } from './exit-codes';
 import { formatProblem } from './input-problems';
@@ -143,6 +144,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         for (const line of gateLines(a.gate)) io.stderr(`kordon: ${line}\n`);
         setExit(a.gate.passed ? EXIT_OK : EXIT_BELOW_THRESHOLD);
       }
+    });
+  program
+    .command('verify')
+    .description('check an evidence bundle offline: file hashes, the Ed25519 signature, the snapshot digest and the chain')
+    .argument('<bundle>', 'the evidence bundle (.zip) downloaded from Kordon')
+    .option('--public-key <file>', 'the PEM public key from /api/evidence/public-key (else the key inside the bundle: integrity only)')
+    .addHelpText('after', `
+Exit codes:
+  0  the bundle verifies
+  1  it does not: the first failure is printed (a modified, missing or added file, a bad signature,
+     a digest or chain link that does not match)
+  2  not a readable bundle, or an unreadable public key`)
+    .action(async (bundle: string, flags: { publicKey?: string }) => {
+      setExit(await verifyBundle(bundle, { publicKeyFile: flags.publicKey, stdout: io.stdout, stderr: io.stderr }));
     });
   return program;
 }
