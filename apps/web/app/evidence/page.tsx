@@ -1,8 +1,11 @@
 // Evidence (auditors and up): pick a cluster and a date, see what was true then — the snapshot
 // in force, the network profile, the posture summary, the per-namespace table, the policies with
 // their SHA-256, the integrity digests — download the evidence JSON, and list the snapshots of
-// the 30 days before with their manifest digests. The form is a plain GET: the URL is the view.
-import type { ApiError, ClusterPosture, ClusterSummary, EvidenceDocument, EvidenceList, PostureSummary } from '@kordon/contracts';
+// the 30 days before with their manifest digests. The signed bundle (zip), the posture CSV and the
+// printable report download at that date or over a range, and "Verify chain" recomputes the digest
+// chain of those 30 days (`&verify=1`, so the page stays fast until asked). The forms are plain
+// GETs: the URL is the view.
+import type { ApiError, ChainVerification, ClusterPosture, ClusterSummary, EvidenceDocument, EvidenceList, PostureSummary } from '@kordon/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { stringify } from 'yaml';
@@ -18,7 +21,7 @@ import { Badge } from '../_components/badges';
 import { ApiErrorState } from '../_components/state-message';
 import { namespaceHref, policyHref } from '../clusters/[id]/namespaces/_shared/links';
 import { NeedsRole } from '../clusters/[id]/namespaces/_shared/needs-role';
-import { evidenceDocument, evidenceRange, RANGE_DAYS, snapshotInForce } from './evidence-data';
+import { chainVerification, evidenceDocument, evidenceRange, RANGE_DAYS, snapshotInForce } from './evidence-data';
 import './evidence.css';
 
 export const dynamic = 'force-dynamic';
@@ -87,7 +90,90 @@ function Picker({ clusters, cluster, at }: { clusters: ClusterSummary[]; cluster
   );
 }
 
-function Evidence({ posture, doc, range, rangeError, clusterId, atRaw }: Extract<Loaded, { kind: 'ok' }> & { clusterId: string; atRaw: string | null }) {
+type ChainResult = { kind: 'ok'; v: ChainVerification } | { kind: 'error'; error: ApiError } | null;
+
+async function verifyChain(clusterId: string, at: string | null, now: Date): Promise<ChainResult> {
+  try {
+    return { kind: 'ok', v: await chainVerification(clusterId, at, now) };
+  } catch (err) {
+    if (isKordonApiError(err)) return { kind: 'error', error: err.body };
+    throw err;
+  }
+}
+
+function ChainVerdict({ result }: { result: ChainResult }) {
+  if (!result) return null;
+  if (result.kind === 'error') return <p data-testid="chain-result" role="status"><Badge tone="bad">✗ could not verify</Badge> {result.error.message}</p>;
+  const c = result.v.clusters[0];
+  if (!c) return <p data-testid="chain-result" role="status" className="muted">No snapshot to verify.</p>;
+  return (
+    <div data-testid="chain-result" role="status" className="chain-result">
+      {c.ok ? (
+        <p>
+          <Badge tone="good">✓ chain ok</Badge> {c.checked} snapshot digest(s) recomputed from the stored rows and their links checked
+          {c.pruned ? `, ${c.pruned} pruned by retention (links kept)` : ''}
+          {c.unchained ? `; ${c.unchained} not chained (written before digests)` : ''}.
+        </p>
+      ) : (
+        <p>
+          <Badge tone="bad">✗ chain broken</Badge> first break ({c.firstBreak?.kind}) at snapshot <code data-testid="chain-break-snapshot">{c.firstBreak?.snapshotId}</code> taken{' '}
+          {formatTimestamp(c.firstBreak?.startedAt ?? null)}: {c.firstBreak?.message}
+        </p>
+      )}
+      <p className="muted">
+        {formatTimestamp(result.v.from)} to {formatTimestamp(result.v.to)}, verified {formatTimestamp(result.v.verifiedAt)}. {result.v.method}
+      </p>
+    </div>
+  );
+}
+
+function SignedEvidence({ clusterId, atRaw, chain }: { clusterId: string; atRaw: string | null; chain: ChainResult }) {
+  const q = `cluster=${encodeURIComponent(clusterId)}${atRaw ? `&at=${encodeURIComponent(atRaw)}` : ''}`;
+  const today = new Date().toISOString().slice(0, 10);
+  return (
+    <section className="ns-section" aria-labelledby="signed-h">
+      <h2 id="signed-h">Signed evidence</h2>
+      <p className="lead">
+        The bundle holds the manifests, labels, network profile, posture, findings, exceptions in force, time in state, the digest chain and a printable report,
+        with <code>manifest.json</code> listing every file&rsquo;s SHA-256, signed with Ed25519 (public key: <code>/api/evidence/public-key</code>). Check it offline
+        with <code>kordon verify &lt;bundle.zip&gt; --public-key kordon-evidence.pub</code>.
+      </p>
+      <div className="evidence-actions">
+        <a className="button button-primary" href={`/evidence/bundle?${q}`} download data-testid="download-bundle">
+          <span aria-hidden>⬇</span> Download evidence bundle (.zip)
+        </a>
+        <a className="button" href={`/evidence/posture-csv?${q}`} download data-testid="download-csv">
+          Posture CSV
+        </a>
+        <a className="button" href={`/evidence/report?${q}`} target="_blank" rel="noopener" data-testid="open-report">
+          Printable report
+        </a>
+        <form method="get" action="/evidence" className="inline-form">
+          <input type="hidden" name="cluster" value={clusterId} />
+          {atRaw ? <input type="hidden" name="at" value={atRaw} /> : null}
+          <input type="hidden" name="verify" value="1" />
+          <button type="submit" className="button" data-testid="verify-chain">
+            Verify chain
+          </button>
+        </form>
+      </div>
+      <form method="get" action="/evidence/bundle" className="toolbar evidence-form" aria-label="Bundle over a range">
+        <input type="hidden" name="cluster" value={clusterId} />
+        <label htmlFor="bundle-from">Range from</label>
+        <input id="bundle-from" type="date" name="from" required max={today} />
+        <label htmlFor="bundle-to">to</label>
+        <input id="bundle-to" type="date" name="to" required max={today} />
+        <button type="submit" className="button" data-testid="download-range-bundle">
+          Download range bundle (.zip)
+        </button>
+        <span className="muted">At most 366 days; time in state and the chain cover the range.</span>
+      </form>
+      <ChainVerdict result={chain} />
+    </section>
+  );
+}
+
+function Evidence({ posture, doc, range, rangeError, clusterId, atRaw, chain }: Extract<Loaded, { kind: 'ok' }> & { clusterId: string; atRaw: string | null; chain: ChainResult }) {
   const summary = (doc.posture.summary ?? {}) as Partial<PostureSummary> & { engine?: string };
   const profile = doc.networkProfile;
   const downloadHref = `/evidence/download?cluster=${encodeURIComponent(clusterId)}${atRaw ? `&at=${encodeURIComponent(atRaw)}` : ''}`;
@@ -126,6 +212,8 @@ function Evidence({ posture, doc, range, rangeError, clusterId, atRaw }: Extract
         </dl>
         <p className="muted">{doc.integrity.method}</p>
       </section>
+
+      <SignedEvidence clusterId={clusterId} atRaw={atRaw} chain={chain} />
 
       <div className="grid-2">
         <section className="panel" aria-labelledby="profile-h">
@@ -289,6 +377,7 @@ export default async function EvidencePage({ searchParams }: PageProps) {
   const clusterId = typeof sp.cluster === 'string' && sp.cluster ? sp.cluster : null;
   const atRaw = typeof sp.at === 'string' && sp.at ? sp.at : null;
   const asOf = parseAt(atRaw);
+  const wantsVerify = sp.verify === '1';
 
   if (!can(session?.role, 'export:evidence')) {
     return (
@@ -302,12 +391,13 @@ export default async function EvidencePage({ searchParams }: PageProps) {
     );
   }
 
-  const [clusters, loaded] = await Promise.all([
+  const [clusters, loaded, chain] = await Promise.all([
     apiClient.listAllClusters().then((c) => ({ c, e: null }), (e: unknown) => {
       if (isKordonApiError(e)) return { c: [] as ClusterSummary[], e: e.body };
       throw e;
     }),
     load(clusterId, asOf?.at ?? null, now),
+    clusterId && wantsVerify ? verifyChain(clusterId, asOf?.at ?? null, now) : Promise.resolve(null),
   ]);
 
   return (
@@ -337,7 +427,7 @@ export default async function EvidencePage({ searchParams }: PageProps) {
             <ApiErrorState error={loaded.error} what={`the evidence${asOf ? ` as of ${asOf.label}` : ''}`} />
           )
         ) : (
-          <Evidence {...loaded} clusterId={clusterId!} atRaw={atRaw} />
+          <Evidence {...loaded} clusterId={clusterId!} atRaw={atRaw} chain={chain} />
         )}
       </main>
     </>
