@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { runApiBench } from './api.bench';
 import { runDiffBench } from './diff.bench';
+import { runSizeBench } from './size.bench';
 import { runEngineBench } from './engine.bench';
 import { runIngestBench } from './ingest.bench';
 import { runPagesBench } from './pages.bench';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   if (!only || only === 'ingest') await runIngestBench();
   if (!only || only === 'engine') await runEngineBench();
   if (!only || only === 'diff') await runDiffBench();
+  if (!only || only === 'size') await runSizeBench();
   if (!only || only === 'api') await runApiBench();
   if (!only || only === 'pages') await runPagesBench();
 }

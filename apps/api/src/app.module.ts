@@ -9,6 +9,7 @@ import type { AppConfig } from './config/env.schema';
 import { AnalyzeModule } from './analyze/analyze.module';
 import { DemoModule } from './demo/demo.module';
 import { DiffModule } from './diff/diff.module';
+import { RetentionModule } from './retention/retention.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { ExceptionsModule } from './exceptions/exceptions.module';
 import { FindingsModule } from './findings/findings.module';
@@ -82,6 +83,7 @@ export class AppModule {
         FindingsModule,
         ExceptionsModule,
         DiffModule,
+        RetentionModule,
         ReachabilityModule,
         AnalyzeModule,
         EvidenceModule,

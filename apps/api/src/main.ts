@@ -9,6 +9,7 @@ import { DemoService } from './demo/demo.service';
 import { resolveDatabaseServer } from './prisma/database-server';
 import { applyMigrations } from './prisma/migrator';
 import { SchedulerService } from './snapshots/scheduler.service';
+import { RetentionService } from './retention/retention.service';
 
 async function main(): Promise<void> {
   let env;
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   if (config.KORDON_SCHEDULER !== 'off') {
     app.get(SchedulerService).start();
     app.get(RegistrationService).start();
+    app.get(RetentionService).start();
   }
   await app.listen(config.API_PORT, config.API_HOST);
   log(`Kordon API listening on http://${config.API_HOST}:${config.API_PORT}/api (docs at /api/docs)`);

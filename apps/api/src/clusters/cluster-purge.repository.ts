@@ -24,6 +24,8 @@ export class ClusterPurgeRepository {
   async purge(id: string, tx: Tx): Promise<number> {
     const snapshots = await tx.snapshot.count({ where: { clusterId: id } });
     await tx.cluster.delete({ where: { id } });
+    // Rows keyed by the cluster without a foreign key: retention's records of pruned snapshots.
+    await tx.prunedSnapshot.deleteMany({ where: { clusterId: id } });
     return snapshots;
   }
 }

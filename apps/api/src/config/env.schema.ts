@@ -2,6 +2,7 @@
 // reported at once (not the first one only) so an operator fixes the lot in one go.
 import { z } from 'zod';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { DEFAULT_RETENTION, parseRetention } from '../retention/retention-policy';
 
 /** An Ed25519 private key from PKCS#8 PEM or base64 DER; null when it is not one. */
 export function parseEd25519PrivateKey(text: string): KeyObject | null {
@@ -86,6 +87,17 @@ export const envSchema = z.object({
     .string()
     .refine(isEd25519PrivateKey, 'must be an Ed25519 private key: PKCS#8 PEM or its DER in base64 (openssl genpkey -algorithm ed25519)')
     .optional(),
+  /** Which snapshots are kept as they age: tier:age,… (see apps/api/src/retention/retention-policy.ts). */
+  KORDON_RETENTION: z
+    .string()
+    .default(DEFAULT_RETENTION)
+    .superRefine((v, ctx) => {
+      try {
+        parseRetention(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   KORDON_DATA_DIR: z.string().default('.kordon'),
   KORDON_EMBEDDED_PG_PORT: port(54329),
   KORDON_SCHEDULE_MINUTES: z.coerce.number().int().min(5).max(10080).default(60),

@@ -3,6 +3,7 @@
 // namespace's two default-deny flags (primary-key lookups on namespace_posture, no JSON detail).
 // Older rows are read newest first, a page at a time, only while a protected run reaches back.
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { TimeInStateRow } from './time-in-state';
 
@@ -49,9 +50,12 @@ export class TimeInStateRepository {
   async namespaceRows(clusterId: string, namespace: string, from: Date, to: Date): Promise<TimeInStateRow[]> {
     const rows = await this.prisma.$queryRaw<RawRow[]>`
       WITH carry AS (
-        SELECT s.started_at FROM snapshot s
-        WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed') AND s.started_at <= ${from}
-        ORDER BY s.started_at DESC, s.id DESC LIMIT 1
+        SELECT started_at FROM (
+          SELECT s.started_at FROM snapshot s
+          WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed') AND s.started_at <= ${from}
+          UNION ALL
+          SELECT ps.started_at FROM pruned_snapshot ps WHERE ps.cluster_id = ${clusterId}::uuid AND ps.started_at <= ${from}
+        ) c ORDER BY started_at DESC LIMIT 1
       )
       SELECT s.id, s.started_at, s.status::text AS status, p.snapshot_id IS NOT NULL AS present,
              p.default_deny_ingress AS dd_ingress, p.default_deny_egress AS dd_egress
@@ -59,7 +63,10 @@ export class TimeInStateRepository {
       LEFT JOIN namespace_posture p ON p.snapshot_id = s.id AND p.namespace = ${namespace}
       WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed')
         AND s.started_at >= coalesce((SELECT started_at FROM carry), ${from}) AND s.started_at <= ${to}
-      ORDER BY s.started_at, s.id`;
+      UNION ALL
+      ${this.prunedRows(clusterId, namespace)}
+        AND ps.started_at >= coalesce((SELECT started_at FROM carry), ${from}) AND ps.started_at <= ${to}
+      ORDER BY started_at, id`;
     return rows.map(toRow);
   }
 
@@ -78,26 +85,55 @@ export class TimeInStateRepository {
       LEFT JOIN namespace_posture p ON p.snapshot_id = s.id AND p.namespace = ${namespace}
       WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed')
         AND (s.started_at < ${before.startedAt} OR (s.started_at = ${before.startedAt} AND s.id < ${before.id}::uuid))
-      ORDER BY s.started_at DESC, s.id DESC
+      UNION ALL
+      ${this.prunedRows(clusterId, namespace)}
+        AND (ps.started_at < ${before.startedAt} OR (ps.started_at = ${before.startedAt} AND ps.id < ${before.id}::uuid))
+      ORDER BY started_at DESC, id DESC
       LIMIT ${limit}`;
     return rows.map(toRow);
   }
 
+  /**
+   * Snapshots pruned by retention, as succeeded rows with the flags of the kept snapshot before
+   * each: retention keeps every snapshot whose default-deny state changed, so a pruned one had
+   * exactly that state, and its time stays measured instead of turning into a gap.
+   */
+  private prunedRows(clusterId: string, namespace: string): Prisma.Sql {
+    return Prisma.sql`
+      SELECT ps.id, ps.started_at, 'succeeded' AS status, k.present, k.dd_ingress, k.dd_egress
+      FROM pruned_snapshot ps
+      CROSS JOIN LATERAL (
+        SELECT p.snapshot_id IS NOT NULL AS present, p.default_deny_ingress AS dd_ingress, p.default_deny_egress AS dd_egress
+        FROM snapshot s2 LEFT JOIN namespace_posture p ON p.snapshot_id = s2.id AND p.namespace = ${namespace}
+        WHERE s2.cluster_id = ps.cluster_id AND s2.status = 'succeeded' AND s2.started_at < ps.started_at
+        ORDER BY s2.started_at DESC, s2.id DESC LIMIT 1
+      ) k
+      WHERE ps.cluster_id = ${clusterId}::uuid`;
+  }
+
   /** Every namespace of the snapshots of [carry-in, to]: snapshots oldest first, flags per namespace. */
   async clusterRows(clusterId: string, from: Date, to: Date): Promise<ClusterTimeInStateRows> {
-    const snapshots = await this.prisma.$queryRaw<RawSnapshot[]>`
+    const snapshots = await this.prisma.$queryRaw<(RawSnapshot & { pruned: boolean })[]>`
       WITH carry AS (
-        SELECT s.started_at FROM snapshot s
-        WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed') AND s.started_at <= ${from}
-        ORDER BY s.started_at DESC, s.id DESC LIMIT 1
+        SELECT started_at FROM (
+          SELECT s.started_at FROM snapshot s
+          WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed') AND s.started_at <= ${from}
+          UNION ALL
+          SELECT ps.started_at FROM pruned_snapshot ps WHERE ps.cluster_id = ${clusterId}::uuid AND ps.started_at <= ${from}
+        ) c ORDER BY started_at DESC LIMIT 1
       )
-      SELECT s.id, s.started_at, s.status::text AS status
+      SELECT s.id, s.started_at, s.status::text AS status, false AS pruned
       FROM snapshot s
       WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed')
         AND s.started_at >= coalesce((SELECT started_at FROM carry), ${from}) AND s.started_at <= ${to}
-      ORDER BY s.started_at, s.id`;
+      UNION ALL
+      SELECT ps.id, ps.started_at, 'succeeded' AS status, true AS pruned
+      FROM pruned_snapshot ps
+      WHERE ps.cluster_id = ${clusterId}::uuid
+        AND ps.started_at >= coalesce((SELECT started_at FROM carry), ${from}) AND ps.started_at <= ${to}
+      ORDER BY started_at, id`;
     const postures = new Map<string, Map<string, { defaultDenyIngress: boolean; defaultDenyEgress: boolean }>>();
-    const succeeded = snapshots.filter((s) => s.status === 'succeeded');
+    const succeeded = snapshots.filter((s) => s.status === 'succeeded' && !s.pruned);
     if (succeeded.length > 0) {
       // taken_at equals the snapshot's started_at: the covering index answers without the heap.
       const rows = await this.prisma.$queryRaw<RawPosture[]>`
@@ -110,6 +146,21 @@ export class TimeInStateRepository {
         m.set(r.snapshot_id, { defaultDenyIngress: r.default_deny_ingress, defaultDenyEgress: r.default_deny_egress });
       }
     }
-    return { snapshots: snapshots.map((s) => ({ id: s.id, startedAt: s.started_at, status: s.status })), postures };
+    // A pruned snapshot had the state of the kept one before it (retention keeps every transition).
+    // One before any kept snapshot of the range (its state is out of reach here) is left out.
+    let kept: string | null = null;
+    const out: ClusterTimeInStateRows['snapshots'] = [];
+    for (const s of snapshots) {
+      if (s.status === 'succeeded' && !s.pruned) kept = s.id;
+      if (s.pruned) {
+        if (!kept) continue;
+        for (const m of postures.values()) {
+          const flags = m.get(kept);
+          if (flags) m.set(s.id, flags);
+        }
+      }
+      out.push({ id: s.id, startedAt: s.started_at, status: s.status });
+    }
+    return { snapshots: out, postures };
   }
 }

@@ -6,6 +6,7 @@ import { Prisma, type SnapshotTrigger } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { SnapshotContent } from './snapshot-content';
 import { snapshotDigest } from './snapshot-digest';
+import { LOCK_KEYS } from '../prisma/advisory-lock';
 
 export interface NamespacePostureRow {
   namespace: string;
@@ -124,6 +125,8 @@ export class SnapshotsRepository {
     return this.prisma.$transaction(
       async (tx) => {
         const written: RowsWritten = {};
+        // Retention's content collection waits for this write (and this write for it).
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${LOCK_KEYS.content}::bigint)`;
         const insert = (table: string, columns: Column[], rows: unknown[][]) => bulkInsert(tx, table, columns, rows);
         written.labelSets = await insert('label_set', [['hash', 'text'], ['labels', 'jsonb']], content.labelSets.map((l) => [l.hash, JSON.stringify(l.labels)]));
         written.policyObjects = await insert(
