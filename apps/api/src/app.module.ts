@@ -10,6 +10,7 @@ import { AnalyzeModule } from './analyze/analyze.module';
 import { DemoModule } from './demo/demo.module';
 import { DiffModule } from './diff/diff.module';
 import { RetentionModule } from './retention/retention.module';
+import { TargetsModule } from './targets/targets.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { ExceptionsModule } from './exceptions/exceptions.module';
 import { FindingsModule } from './findings/findings.module';
@@ -84,6 +85,7 @@ export class AppModule {
         ExceptionsModule,
         DiffModule,
         RetentionModule,
+        TargetsModule,
         ReachabilityModule,
         AnalyzeModule,
         EvidenceModule,

@@ -10,3 +10,4 @@ export * from './policies';
 export * from './admin';
 export * from './exceptions';
 export * from './diff';
+export * from './targets';
