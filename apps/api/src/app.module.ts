@@ -11,6 +11,7 @@ import { DemoModule } from './demo/demo.module';
 import { DiffModule } from './diff/diff.module';
 import { RetentionModule } from './retention/retention.module';
 import { TargetsModule } from './targets/targets.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { ExceptionsModule } from './exceptions/exceptions.module';
 import { FindingsModule } from './findings/findings.module';
@@ -86,6 +87,7 @@ export class AppModule {
         DiffModule,
         RetentionModule,
         TargetsModule,
+        AlertsModule,
         ReachabilityModule,
         AnalyzeModule,
         EvidenceModule,

@@ -10,6 +10,7 @@ import { resolveDatabaseServer } from './prisma/database-server';
 import { applyMigrations } from './prisma/migrator';
 import { SchedulerService } from './snapshots/scheduler.service';
 import { RetentionService } from './retention/retention.service';
+import { AlertsService } from './alerts/alerts.service';
 
 async function main(): Promise<void> {
   let env;
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     app.get(SchedulerService).start();
     app.get(RegistrationService).start();
     app.get(RetentionService).start();
+    app.get(AlertsService).start();
   }
   await app.listen(config.API_PORT, config.API_HOST);
   log(`Kordon API listening on http://${config.API_HOST}:${config.API_PORT}/api (docs at /api/docs)`);

@@ -11,3 +11,4 @@ export * from './admin';
 export * from './exceptions';
 export * from './diff';
 export * from './targets';
+export * from './alerts';

@@ -4,6 +4,7 @@ import { ClustersService } from '../clusters/clusters.service';
 import { ClusterCollector } from './cluster-collector';
 import { SchedulerService } from './scheduler.service';
 import { SnapshotQueue } from './snapshot.queue';
+import { SnapshotEvents } from './snapshot-events';
 import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsRepository } from './snapshots.repository';
 import { SnapshotsService } from './snapshots.service';
@@ -11,7 +12,7 @@ import { SnapshotsService } from './snapshots.service';
 /** Owns snapshots: the collector bridge, the pg-boss queue, the scheduler and the writer. */
 @Module({
   controllers: [SnapshotsController],
-  providers: [ClustersRepository, ClustersService, SnapshotsRepository, SnapshotsService, ClusterCollector, SnapshotQueue, SchedulerService],
-  exports: [ClustersRepository, ClustersService, SnapshotsRepository, SnapshotsService, SnapshotQueue, SchedulerService],
+  providers: [ClustersRepository, ClustersService, SnapshotsRepository, SnapshotsService, ClusterCollector, SnapshotQueue, SchedulerService, SnapshotEvents],
+  exports: [ClustersRepository, ClustersService, SnapshotsRepository, SnapshotsService, SnapshotQueue, SchedulerService, SnapshotEvents],
 })
 export class SnapshotsModule {}

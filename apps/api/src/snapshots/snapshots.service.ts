@@ -14,6 +14,7 @@ import { toPostureRows, toPostureSummary, workloadsOf } from './posture-rows';
 import { buildSnapshotContent } from './snapshot-content';
 import { SnapshotsRepository, type RowsWritten } from './snapshots.repository';
 import { InFlightWork } from '../prisma/in-flight-work';
+import { SnapshotEvents } from './snapshot-events';
 
 export type Collect = (opts: CollectOptions) => Promise<CollectResult>;
 
@@ -46,6 +47,7 @@ export class SnapshotsService implements OnApplicationShutdown {
     private readonly clusters: ClustersRepository,
     private readonly collector: ClusterCollector,
     private readonly work: InFlightWork,
+    private readonly events: SnapshotEvents,
   ) {}
 
   async run(clusterId: string, opts: RunOptions): Promise<RunOutcome> {
@@ -62,19 +64,24 @@ export class SnapshotsService implements OnApplicationShutdown {
     this.active.set(id, abort);
     const beat = setInterval(() => void this.work.track(this.snapshots.heartbeat(id)).catch(() => undefined), HEARTBEAT_EVERY_MS);
     beat.unref();
+    let outcome: RunOutcome;
     try {
-      return await this.collectAndWrite(cluster, id, startedAt, finishedAt, abort, opts);
+      outcome = await this.collectAndWrite(cluster, id, startedAt, finishedAt, abort, opts);
     } catch (err) {
       const reason = abort.signal.aborted && abort.signal.reason === 'shutdown'
         ? 'interrupted: the API stopped while the snapshot was running'
         : `internal error while writing the snapshot: ${(err as Error).message}`;
       this.logger.error({ err: { message: (err as Error).message, stack: (err as Error).stack }, clusterId, snapshotId: id }, 'snapshot failed');
       await this.snapshots.fail(id, reason, [], finishedAt()).catch(() => undefined);
-      return { snapshotId: id, status: 'failed', reason };
+      outcome = { snapshotId: id, status: 'failed', reason };
     } finally {
       clearInterval(beat);
       this.active.delete(id);
     }
+    if (outcome.status === 'succeeded' || outcome.status === 'failed') {
+      await this.events.emit({ clusterId: cluster.id, snapshotId: id, status: outcome.status, startedAt });
+    }
+    return outcome;
   }
 
   /** Stops this process's running snapshots and records them as interrupted, not left running. */
