@@ -12,7 +12,18 @@ import { SnapshotsService } from '../snapshots/snapshots.service';
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const DAY = 86_400_000;
 
+// A second namespace without policies makes the cluster's coverage shares inexact (2/3, 3/4):
+// JSON numbers that do not round-trip through every serializer unchanged.
 const manifests = (tag: string, step: number) => `
+apiVersion: v1
+kind: Namespace
+metadata: { name: ${tag}-open }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: other, namespace: ${tag}-open }
+spec: { replicas: 1, template: { metadata: { labels: { app: other } }, spec: { containers: [{ name: c }] } } }
+---
 apiVersion: v1
 kind: Namespace
 metadata: { name: ${tag} }

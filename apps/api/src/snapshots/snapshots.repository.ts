@@ -195,19 +195,9 @@ export class SnapshotsRepository {
             AND (started_at, id) < (${startedAt}::timestamptz, ${id}::uuid)
           ORDER BY started_at DESC, id DESC LIMIT 1`;
         const prevDigest = prev?.digest ?? null;
-        const digest = snapshotDigest({
-          clusterId, id, startedAt, finishedAt,
-          kubernetesVersion: done.kubernetesVersion, networkProfile: done.networkProfile, policyEngine: done.policyEngine, nodePools: done.nodePools,
-          services: done.services, counts: done.counts, problems: done.problems, posture: done.posture,
-          policySetHash: content.policySetHash, workloadSetHash: content.workloadSetHash, namespaceSetHash: content.namespaceSetHash, findingSetHash: content.findingSetHash,
-          namespacePostures: postures,
-          prevDigest,
-        });
-
         const updated = await tx.snapshot.updateMany({
           where: { id, status: 'running' },
           data: {
-            digest,
             prevDigest,
             status: 'succeeded',
             finishedAt,
@@ -229,6 +219,18 @@ export class SnapshotsRepository {
         });
         // Someone marked it failed (e.g. interrupted) meanwhile: roll the whole write back.
         if (updated.count !== 1) throw new Error('snapshot is no longer running; its content was not written');
+        // The digest is computed over what was STORED, read back in this transaction: JSON numbers
+        // round-trip through Prisma with 16 significant digits, so in-memory values could differ.
+        const stored = await tx.snapshot.findUniqueOrThrow({ where: { id } });
+        const rows = await tx.namespacePosture.findMany({ where: { snapshotId: id } });
+        const digest = snapshotDigest({
+          clusterId, id, startedAt: stored.startedAt, finishedAt: stored.finishedAt ?? stored.startedAt,
+          kubernetesVersion: stored.kubernetesVersion, networkProfile: stored.networkProfile, policyEngine: stored.policyEngine, nodePools: stored.nodePools,
+          services: stored.services, counts: stored.counts, problems: stored.problems, posture: stored.posture,
+          policySetHash: stored.policySetHash, workloadSetHash: stored.workloadSetHash, namespaceSetHash: stored.namespaceSetHash, findingSetHash: stored.findingSetHash,
+          namespacePostures: rows, prevDigest,
+        });
+        await tx.snapshot.update({ where: { id }, data: { digest } });
         written.snapshots = 1;
         return written;
       },
