@@ -10,6 +10,7 @@ const NAV: { href: string; label: string; needs: Permission }[] = [
   { href: '/rollout', label: 'Rollout', needs: 'read:aggregates' },
   { href: '/findings', label: 'Findings', needs: 'read:detail' },
   { href: '/exceptions', label: 'Exceptions', needs: 'read:detail' },
+  { href: '/alerts', label: 'Alerts', needs: 'read:detail' },
   { href: '/evidence', label: 'Evidence', needs: 'export:evidence' },
   { href: '/admin', label: 'Administration', needs: 'admin' },
 ];

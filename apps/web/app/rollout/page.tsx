@@ -11,6 +11,9 @@ import { AppHeader } from '../_components/app-header';
 import { ApiErrorState } from '../_components/state-message';
 import { changePts, chartData, countOf, groupRow, loadRollout, shareOf, type Direction, type GroupRow } from './rollout-data';
 import { GROUPS, RANGES, parseRolloutParams, rolloutHref, type RolloutParams } from './search-params';
+import { TargetsPanel } from './targets';
+import { getSession } from '../../lib/session';
+import { can } from '../../lib/permissions';
 import './rollout.css';
 
 export const dynamic = 'force-dynamic';
@@ -120,6 +123,7 @@ export default async function RolloutPage({ searchParams }: { searchParams: Prom
           </p>
         </div>
         <Controls p={p} />
+        <TargetsPanel canSet={can((await getSession())?.role, 'operate')} />
         {series.length === 0 ? (
           <section className="state state-empty" role="status">
             <h2>No clusters yet.</h2>
