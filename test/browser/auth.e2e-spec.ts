@@ -18,9 +18,9 @@ interface AuditEntry {
 
 const NAV_OF: Record<Role, string[]> = {
   manager: ['Fleet', 'Rollout'],
-  security: ['Fleet', 'Rollout', 'Findings', 'Exceptions', 'Evidence'],
-  auditor: ['Fleet', 'Rollout', 'Findings', 'Exceptions', 'Evidence'],
-  admin: ['Fleet', 'Rollout', 'Findings', 'Exceptions', 'Evidence', 'Administration'],
+  security: ['Fleet', 'Rollout', 'Findings', 'Exceptions', 'Alerts', 'Evidence'],
+  auditor: ['Fleet', 'Rollout', 'Findings', 'Exceptions', 'Alerts', 'Evidence'],
+  admin: ['Fleet', 'Rollout', 'Findings', 'Exceptions', 'Alerts', 'Evidence', 'Administration'],
 };
 const BADGE_OF: Record<Role, string> = { admin: 'Admin', security: 'Security', auditor: 'Auditor', manager: 'Manager' };
 

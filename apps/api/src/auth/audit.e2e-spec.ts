@@ -16,6 +16,7 @@ import { ClustersService } from '../clusters/clusters.service';
 import { RegistrationService } from '../clusters/registration.service';
 import { runWithRequestContext } from '../common/request-context';
 import { SNAPSHOT_QUEUE } from '../snapshots/snapshot.queue';
+import { SnapshotsService } from '../snapshots/snapshots.service';
 import { AuditUnavailableException } from './audit.exception';
 
 /** Every write route and the audit action its handler records. */
@@ -33,9 +34,20 @@ const WRITES: Record<string, string> = {
   'POST /api/exceptions/{id}/approve': 'exception.approve',
   'POST /api/exceptions/{id}/reject': 'exception.reject',
   'POST /api/exceptions/{id}/revoke': 'exception.revoke',
+  'POST /api/clusters/{id}/simulate': 'diff.simulate',
+  'POST /api/rollout/targets': 'target.create',
+  'PATCH /api/rollout/targets/{id}': 'target.update',
+  'DELETE /api/rollout/targets/{id}': 'target.delete',
+  'PUT /api/alert-rules/{kind}': 'alert-rule.update',
+  'POST /api/webhooks': 'webhook.create',
+  'PATCH /api/webhooks/{id}': 'webhook.update',
+  'DELETE /api/webhooks/{id}': 'webhook.delete',
+  'POST /api/webhooks/{id}/test': 'webhook.test',
 };
 /** Writes that need a second actor (four eyes): audited in their own test, not the one-actor walk. */
 const TWO_ACTOR_WRITES = new Set(['exception.request', 'exception.approve', 'exception.reject', 'exception.revoke']);
+/** Writes of the history features (what-if, targets, alerting): audited in their own test below. */
+const HISTORY_WRITES = new Set(['diff.simulate', 'target.create', 'target.update', 'target.delete', 'alert-rule.update', 'webhook.create', 'webhook.update', 'webhook.delete', 'webhook.test']);
 
 const SUB = '5d0c7a3e-2b1f-4c8e-9d6a-0f4e3b2a1c90';
 const ARM_TOKEN = 'arm-token-for-audit-tests';
@@ -229,7 +241,7 @@ describe('audit log: every write commits with its audit entry, or not at all', (
     expect(rows.find((r) => r.target === aksFound.id)?.details).toMatchObject({ name: 'aks-found', source: 'aks', via: 'discovery' });
     expect(rows.find((r) => r.action === 'cluster.discover')?.details).toMatchObject({ subscriptionIds: [SUB], registered: ['aks-found'] });
     expect(rows.find((r) => r.action === 'analyze.run')?.details).toMatchObject({ contentType: 'application/yaml', namespaces: 1 });
-    expect(new Set(rows.map((r) => r.action))).toEqual(new Set(Object.values(WRITES).filter((a) => !TWO_ACTOR_WRITES.has(a)).concat('cluster.purge', 'cluster.register')));
+    expect(new Set(rows.map((r) => r.action))).toEqual(new Set(Object.values(WRITES).filter((a) => !TWO_ACTOR_WRITES.has(a) && !HISTORY_WRITES.has(a)).concat('cluster.purge', 'cluster.register')));
   });
 
   it('changes no exception when its audit entry cannot be written, and audits each decision by its actor', async () => {
@@ -256,6 +268,57 @@ describe('audit log: every write commits with its audit entry, or not at all', (
       ['audit-approver', 'exception.reject'],
     ]);
     for (const row of rows) expect(row.details, row.action).toMatchObject({ by: { kind: 'token' }, requestId: expect.any(String) });
+  });
+
+  it('runs no what-if and changes no target, alert rule or webhook when the audit entry cannot be written; audits each otherwise', async () => {
+    const since = Number((await t.sql<{ id: string }>(`SELECT coalesce(max(id), 0) AS id FROM audit_log`))[0].id);
+    const c = await register('audit-history');
+    expect((await t.app.get(SnapshotsService).run(c.id, { trigger: 'manual' })).status).toBe('succeeded');
+    const proposed = { files: [{ name: 'deny.yaml', text: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: audit-deny, namespace: dev-apps }\nspec: { podSelector: {}, policyTypes: [Ingress] }\n' }] };
+    expectRefused(await withAuditRefused(() => http().post(`/api/clusters/${c.id}/simulate`).set(admin.auth).send(proposed)));
+    await http().post(`/api/clusters/${c.id}/simulate`).set(admin.auth).send(proposed).expect(200);
+
+    const target = { scopeKind: 'cluster', scopeValue: c.id, direction: 'ingress', share: 0.8, dueDate: '2027-03-31' };
+    expectRefused(await withAuditRefused(() => http().post('/api/rollout/targets').set(admin.auth).send(target)));
+    expect(await t.sql(`SELECT id FROM rollout_target WHERE scope_value = $1`, [c.id])).toEqual([]);
+    const tg = (await http().post('/api/rollout/targets').set(admin.auth).send(target).expect(201)).body as { id: string };
+    expectRefused(await withAuditRefused(() => http().patch(`/api/rollout/targets/${tg.id}`).set(admin.auth).send({ share: 0.9 })));
+    expectRefused(await withAuditRefused(() => http().delete(`/api/rollout/targets/${tg.id}`).set(admin.auth)));
+    expect(await t.sql<{ share: number }>(`SELECT share FROM rollout_target WHERE id = $1`, [tg.id])).toEqual([{ share: 0.8 }]);
+    await http().patch(`/api/rollout/targets/${tg.id}`).set(admin.auth).send({ share: 0.9 }).expect(200);
+    await http().delete(`/api/rollout/targets/${tg.id}`).set(admin.auth).expect(204);
+
+    expectRefused(await withAuditRefused(() => http().put('/api/alert-rules/coverage_drop').set(admin.auth).send({ threshold: 7 })));
+    expect(await t.sql(`SELECT kind FROM alert_rule WHERE threshold = 7`)).toEqual([]);
+    await http().put('/api/alert-rules/coverage_drop').set(admin.auth).send({ threshold: 7 }).expect(200);
+
+    const hook = { name: 'audit-hook', url: 'http://127.0.0.1:9/hook', format: 'json' };
+    expectRefused(await withAuditRefused(() => http().post('/api/webhooks').set(admin.auth).send(hook)));
+    expect(await t.sql(`SELECT id FROM webhook WHERE name = 'audit-hook'`)).toEqual([]);
+    const wh = (await http().post('/api/webhooks').set(admin.auth).send(hook).expect(201)).body as { id: string };
+    expectRefused(await withAuditRefused(() => http().patch(`/api/webhooks/${wh.id}`).set(admin.auth).send({ enabled: false })));
+    expectRefused(await withAuditRefused(() => http().post(`/api/webhooks/${wh.id}/test`).set(admin.auth)));
+    expectRefused(await withAuditRefused(() => http().delete(`/api/webhooks/${wh.id}`).set(admin.auth)));
+    expect(await t.sql(`SELECT enabled FROM webhook WHERE id = $1`, [wh.id])).toEqual([{ enabled: true }]);
+    await http().patch(`/api/webhooks/${wh.id}`).set(admin.auth).send({ enabled: false }).expect(200);
+    await http().post(`/api/webhooks/${wh.id}/test`).set(admin.auth).expect(200);
+    await http().delete(`/api/webhooks/${wh.id}`).set(admin.auth).expect(204);
+
+    const rows = await t.sql<AuditRow>(`SELECT actor, action, target, details FROM audit_log WHERE id > $1 AND action <> 'cluster.register' ORDER BY id`, [since]);
+    expect(rows.map(({ action, target }) => [action, target])).toEqual([
+      ['diff.simulate', c.id],
+      ['target.create', tg.id],
+      ['target.update', tg.id],
+      ['target.delete', tg.id],
+      ['alert-rule.update', 'coverage_drop'],
+      ['webhook.create', wh.id],
+      ['webhook.update', wh.id],
+      ['webhook.test', wh.id],
+      ['webhook.delete', wh.id],
+    ]);
+    for (const row of rows) expect(row.details, row.action).toMatchObject({ by: { kind: 'token', id: admin.id }, requestId: expect.any(String) });
+    expect(rows[0].details).toMatchObject({ fails: false, policies: { added: 1, removed: 0, changed: 0 } });
+    expect(new Set(rows.map((r) => r.action))).toEqual(HISTORY_WRITES);
   });
 
   it('never relied on the fallback of the interceptor in this file', async () => {

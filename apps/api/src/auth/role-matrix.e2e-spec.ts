@@ -90,6 +90,33 @@ const ROUTES: Record<string, Group> = {
   // evidence
   'GET /api/snapshots/{id}/evidence': 'EXPORT_EVIDENCE',
   'GET /api/clusters/{id}/evidence': 'EXPORT_EVIDENCE',
+  'GET /api/evidence/verify': 'EXPORT_EVIDENCE',
+  'GET /api/clusters/{id}/evidence/bundle': 'EXPORT_EVIDENCE',
+  'GET /api/clusters/{id}/evidence/posture.csv': 'EXPORT_EVIDENCE',
+  'GET /api/clusters/{id}/evidence/report.html': 'EXPORT_EVIDENCE',
+  // the public key that checks a bundle's signature: anyone holding a bundle may fetch it
+  'GET /api/evidence/public-key': 'PUBLIC',
+  // what changed: the full diff is detail, the since-counts are aggregates; what-if runs like an analysis
+  'GET /api/clusters/{id}/diff': 'READ_DETAIL',
+  'GET /api/clusters/{id}/changes': 'READ_AGGREGATES',
+  'GET /api/fleet/changes': 'READ_AGGREGATES',
+  'POST /api/clusters/{id}/simulate': 'OPERATE',
+  // rollout targets: managers follow them, security sets them
+  'GET /api/rollout/targets': 'READ_AGGREGATES',
+  'POST /api/rollout/targets': 'OPERATE',
+  'GET /api/rollout/targets/{id}/progress': 'READ_AGGREGATES',
+  'PATCH /api/rollout/targets/{id}': 'OPERATE',
+  'DELETE /api/rollout/targets/{id}': 'OPERATE',
+  // alerts name namespaces (detail); rules and webhooks are operated by security
+  'GET /api/alerts': 'READ_DETAIL',
+  'GET /api/alerts/{id}/deliveries': 'READ_DETAIL',
+  'GET /api/alert-rules': 'READ_DETAIL',
+  'PUT /api/alert-rules/{kind}': 'OPERATE',
+  'GET /api/webhooks': 'OPERATE',
+  'POST /api/webhooks': 'OPERATE',
+  'PATCH /api/webhooks/{id}': 'OPERATE',
+  'DELETE /api/webhooks/{id}': 'OPERATE',
+  'POST /api/webhooks/{id}/test': 'OPERATE',
 };
 
 /** Table rows whose route has not landed yet (issue 4): allowed to be absent from OpenAPI. */
@@ -227,6 +254,9 @@ describe('role matrix: every endpoint × every caller', () => {
       } else if (param === 'id' && owner === 'snapshots') value = ids.snapshot;
       // An unknown exception: allowed callers get 404, the others 401/403 before it is looked up.
       else if (param === 'id' && owner === 'exceptions') value = '6f1c2d3e-0000-4000-8000-0000000000e1';
+      // Unknown targets, alerts and webhooks likewise: 404 for the allowed, 401/403 for the rest.
+      else if (param === 'id' && (owner === 'targets' || owner === 'alerts' || owner === 'webhooks')) value = '6f1c2d3e-0000-4000-8000-0000000000f2';
+      else if (param === 'kind') value = 'coverage_drop';
       else if (param === 'id' && owner === 'tokens') value = (await issueToken(t.app, 'manager', { name: `matrix-del-${++seq}` })).id;
       else if (param === 'namespace' || param === 'from' || param === 'to') value = ids.namespace;
       else if (param === 'name') value = ids.workload;

@@ -3,6 +3,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ClusterChanges, ClusterDiff, FleetChanges } from '@kordon/contracts';
+import { AuditService } from '../auth/audit.service';
 import { Roles } from '../auth/auth.guard';
 import { OPERATE, READ_AGGREGATES, READ_DETAIL } from '../auth/roles';
 import { IdParam } from '../clusters/dto/register-cluster.dto';
@@ -18,7 +19,10 @@ const DIFF_SECTIONS =
 @ApiTags('diff')
 @Controller()
 export class DiffController {
-  constructor(private readonly diffs: DiffService) {}
+  constructor(
+    private readonly diffs: DiffService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get('clusters/:id/diff')
   @CachedRead({ per: 'cluster' })
@@ -60,7 +64,15 @@ export class DiffController {
   @ApiOkResponse({ description: 'ClusterDiff with to.kind = proposed' })
   @ApiBadRequestResponse({ description: 'Unreadable manifests (details.errors with file, line, column), no policy in them, or a delete entry the snapshot does not hold' })
   @ApiNotFoundResponse({ description: 'Unknown cluster, or no succeeded snapshot yet' })
-  simulate(@Param() p: IdParam, @Body() body: SimulateDto): Promise<ClusterDiff> {
-    return this.diffs.simulate(p.id, body);
+  async simulate(@Param() p: IdParam, @Body() body: SimulateDto): Promise<ClusterDiff> {
+    const diff = await this.diffs.simulate(p.id, body);
+    // Nothing is stored, but who ran a what-if against which snapshot is audited (as analyses are);
+    // no answer leaves without its entry.
+    await this.audit.recordAlone('diff.simulate', p.id, {
+      snapshot: diff.from.id,
+      fails: diff.verdict.fails,
+      policies: { added: diff.summary.policiesAdded, removed: diff.summary.policiesRemoved, changed: diff.summary.policiesChanged },
+    });
+    return diff;
   }
 }
