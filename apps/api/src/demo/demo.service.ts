@@ -55,11 +55,15 @@ export class DemoService {
       );
       added++;
       const steps = [...demo.history].sort((a, b) => b.daysAgo - a.daysAgo);
-      for (const step of steps) {
+      for (const [i, step] of steps.entries()) {
         const at = new Date(now.getTime() - step.daysAgo * DAY_MS);
+        // The seeded history was taken step by step (weekly): each snapshot vouches until the next
+        // step, the latest one for the cluster's own schedule.
+        const next = steps[i + 1];
         const outcome = await this.snapshots.run(cluster.id, {
           trigger: 'seed',
           at,
+          scheduleMinutes: next ? Math.max(demo.scheduleMinutes, Math.round(((step.daysAgo - next.daysAgo) * DAY_MS) / 60_000)) : demo.scheduleMinutes,
           collect: (o) => collectFromManifests(step.files, o),
         });
         if (outcome.status !== 'succeeded') this.logger.warn({ cluster: demo.name, step: step.daysAgo, outcome }, 'demo snapshot did not succeed');

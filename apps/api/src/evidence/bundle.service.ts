@@ -146,7 +146,7 @@ export class BundleService {
         kubernetesVersion: snap.kubernetesVersion, networkProfile: snap.networkProfile, policyEngine: snap.policyEngine, nodePools: snap.nodePools,
         services: snap.services, counts: snap.counts, problems: snap.problems, posture: snap.posture,
         policySetHash: snap.policySetHash, workloadSetHash: snap.workloadSetHash, namespaceSetHash: snap.namespaceSetHash, findingSetHash: snap.findingSetHash,
-        namespacePostures: postures, prevDigest: snap.prevDigest,
+        namespacePostures: postures, prevDigest: snap.prevDigest, scheduleMinutes: snap.scheduleMinutes,
       }),
       content: {
         policies: doc.policies.map((p) => ({ hash: p.sha256, body: p.body })),

@@ -95,6 +95,14 @@ describe('digest chain', () => {
     expect(v.clusters[0].checked).toBe(0);
   });
 
+  it('covers the schedule a snapshot vouches for: stretching it to hide a gap breaks the digest', async () => {
+    const c = await cluster('schedule');
+    expect((await t.sql<{ schedule_minutes: number }>(`SELECT schedule_minutes FROM snapshot WHERE id = $1`, [c.snaps[1]]))[0].schedule_minutes).toBeGreaterThan(0);
+    await t.sql(`UPDATE snapshot SET schedule_minutes = 100000 WHERE id = $1`, [c.snaps[1]]);
+    const v = await verify(c.id);
+    expect(v.clusters[0].firstBreak).toMatchObject({ kind: 'digest', snapshotId: c.snaps[1] });
+  });
+
   it('a rewritten digest breaks at that snapshot; rewriting the next link too is still caught', async () => {
     const c = await cluster('digest');
     await t.sql(`UPDATE snapshot SET digest = repeat('a', 64) WHERE id = $1`, [c.snaps[1]]);

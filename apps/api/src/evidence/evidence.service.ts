@@ -89,7 +89,7 @@ export class EvidenceService {
           kubernetesVersion: s.kubernetesVersion, networkProfile: s.networkProfile, policyEngine: s.policyEngine, nodePools: s.nodePools,
           services: s.services, counts: s.counts, problems: s.problems, posture: s.posture,
           policySetHash: s.policySetHash, workloadSetHash: s.workloadSetHash, namespaceSetHash: s.namespaceSetHash, findingSetHash: s.findingSetHash,
-          namespacePostures: postures, prevDigest: s.prevDigest,
+          namespacePostures: postures, prevDigest: s.prevDigest, scheduleMinutes: s.scheduleMinutes,
         });
         const mismatches = doc.integrity.mismatches;
         entries.push({

@@ -14,12 +14,14 @@ interface RawRow {
   present: boolean;
   dd_ingress: boolean | null;
   dd_egress: boolean | null;
+  schedule_minutes: number | null;
 }
 
 interface RawSnapshot {
   id: string;
   started_at: Date;
   status: 'succeeded' | 'failed';
+  schedule_minutes: number | null;
 }
 
 interface RawPosture {
@@ -30,7 +32,7 @@ interface RawPosture {
 }
 
 export interface ClusterTimeInStateRows {
-  snapshots: { id: string; startedAt: Date; status: 'succeeded' | 'failed' }[];
+  snapshots: { id: string; startedAt: Date; status: 'succeeded' | 'failed'; scheduleMinutes: number | null }[];
   /** Per namespace, its flags per snapshot id (a snapshot missing from the map: absent). */
   postures: Map<string, Map<string, { defaultDenyIngress: boolean; defaultDenyEgress: boolean }>>;
 }
@@ -40,6 +42,7 @@ const toRow = (r: RawRow): TimeInStateRow => ({
   startedAt: r.started_at,
   status: r.status,
   namespace: r.present ? { defaultDenyIngress: r.dd_ingress === true, defaultDenyEgress: r.dd_egress === true } : null,
+  scheduleMinutes: r.schedule_minutes,
 });
 
 @Injectable()
@@ -58,7 +61,7 @@ export class TimeInStateRepository {
         ) c ORDER BY started_at DESC LIMIT 1
       )
       SELECT s.id, s.started_at, s.status::text AS status, p.snapshot_id IS NOT NULL AS present,
-             p.default_deny_ingress AS dd_ingress, p.default_deny_egress AS dd_egress
+             p.default_deny_ingress AS dd_ingress, p.default_deny_egress AS dd_egress, s.schedule_minutes
       FROM snapshot s
       LEFT JOIN namespace_posture p ON p.snapshot_id = s.id AND p.namespace = ${namespace}
       WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed')
@@ -80,7 +83,7 @@ export class TimeInStateRepository {
   async olderRows(clusterId: string, namespace: string, before: { id: string; startedAt: Date }, limit: number): Promise<TimeInStateRow[]> {
     const rows = await this.prisma.$queryRaw<RawRow[]>`
       SELECT s.id, s.started_at, s.status::text AS status, p.snapshot_id IS NOT NULL AS present,
-             p.default_deny_ingress AS dd_ingress, p.default_deny_egress AS dd_egress
+             p.default_deny_ingress AS dd_ingress, p.default_deny_egress AS dd_egress, s.schedule_minutes
       FROM snapshot s
       LEFT JOIN namespace_posture p ON p.snapshot_id = s.id AND p.namespace = ${namespace}
       WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed')
@@ -100,7 +103,7 @@ export class TimeInStateRepository {
    */
   private prunedRows(clusterId: string, namespace: string): Prisma.Sql {
     return Prisma.sql`
-      SELECT ps.id, ps.started_at, 'succeeded' AS status, k.present, k.dd_ingress, k.dd_egress
+      SELECT ps.id, ps.started_at, 'succeeded' AS status, k.present, k.dd_ingress, k.dd_egress, ps.schedule_minutes
       FROM pruned_snapshot ps
       CROSS JOIN LATERAL (
         SELECT p.snapshot_id IS NOT NULL AS present, p.default_deny_ingress AS dd_ingress, p.default_deny_egress AS dd_egress
@@ -122,12 +125,12 @@ export class TimeInStateRepository {
           SELECT ps.started_at FROM pruned_snapshot ps WHERE ps.cluster_id = ${clusterId}::uuid AND ps.started_at <= ${from}
         ) c ORDER BY started_at DESC LIMIT 1
       )
-      SELECT s.id, s.started_at, s.status::text AS status, false AS pruned
+      SELECT s.id, s.started_at, s.status::text AS status, s.schedule_minutes, false AS pruned
       FROM snapshot s
       WHERE s.cluster_id = ${clusterId}::uuid AND s.status IN ('succeeded', 'failed')
         AND s.started_at >= coalesce((SELECT started_at FROM carry), ${from}) AND s.started_at <= ${to}
       UNION ALL
-      SELECT ps.id, ps.started_at, 'succeeded' AS status, true AS pruned
+      SELECT ps.id, ps.started_at, 'succeeded' AS status, ps.schedule_minutes, true AS pruned
       FROM pruned_snapshot ps
       WHERE ps.cluster_id = ${clusterId}::uuid
         AND ps.started_at >= coalesce((SELECT started_at FROM carry), ${from}) AND ps.started_at <= ${to}
@@ -159,7 +162,7 @@ export class TimeInStateRepository {
           if (flags) m.set(s.id, flags);
         }
       }
-      out.push({ id: s.id, startedAt: s.started_at, status: s.status });
+      out.push({ id: s.id, startedAt: s.started_at, status: s.status, scheduleMinutes: s.schedule_minutes });
     }
     return { snapshots: out, postures };
   }

@@ -120,6 +120,19 @@ describe('timeInState', () => {
     expect(r.ingress.unknownMs).toBe(12 * H);
     expect(r.ingress.intervals!.map((i) => i.state)).toEqual(['protected', 'unknown', 'protected']);
   });
+
+  it('lets each snapshot vouch for the schedule in force when it was taken, not the cluster\'s current one', () => {
+    // Taken daily while the schedule was daily, then hourly: the daily ones still cover their days.
+    const daily = [row('d0', 0, 'dd'), row('d1', 24, 'dd'), row('d2', 48, 'dd')].map((r) => ({ ...r, scheduleMinutes: 1440 }));
+    const rows = [...daily, ...hourly(72, 24)];
+    const r = run(rows, 0, 96, 60, t(96));
+    expect(r.ingress.heldThroughout).toBe(true);
+    expect(r.ingress.protectedSince).toBe(iso(0));
+    // Without their own schedule, the same rows leave 23 h unknown after each daily snapshot.
+    const r2 = run([...daily.map(({ scheduleMinutes: _s, ...x }) => x), ...hourly(72, 24)], 0, 96, 60, t(96));
+    expect(r2.ingress.unknownMs).toBe(3 * 22.5 * H);
+    expect(r2.ingress.protectedSince).toBe(iso(72));
+  });
 });
 
 describe('protectedRunStart', () => {
@@ -137,5 +150,10 @@ describe('protectedRunStart', () => {
     const older = [...hourly(0, 10)].reverse();
     expect(protectedRunStart(first, older, 60, 'ingress', true)?.toISOString()).toBe(iso(0));
     expect(protectedRunStart(first, older, 60, 'ingress', false)).toBeNull();
+  });
+  it('judges the gap after a row by the schedule it was taken under', () => {
+    const weekly = { ...row('w', 10 - 7 * 24, 'dd'), scheduleMinutes: 7 * 1440 };
+    expect(protectedRunStart(first, [weekly], 60, 'ingress', true)?.toISOString()).toBe(iso(10 - 7 * 24));
+    expect(protectedRunStart(first, [{ ...weekly, scheduleMinutes: null }], 60, 'ingress', true)?.toISOString()).toBe(iso(10));
   });
 });

@@ -1,6 +1,6 @@
 // Time in state with interval semantics, pure (no I/O, no clock: the caller passes `now`).
 // A succeeded snapshot vouches for the namespace's state from its start until the next snapshot
-// starts, but never longer than the cluster's schedule plus a grace (SCHEDULE_GRACE); time
+// starts, but never longer than its schedule (the cluster's when it was taken) plus a grace (SCHEDULE_GRACE); time
 // beyond that, time after a failed snapshot until the next succeeded one, and time before the
 // first snapshot are "unknown", never "protected". Used by the time-in-state API and by anything
 // else (the evidence bundle) that has the rows at hand.
@@ -18,6 +18,8 @@ export interface TimeInStateRow {
   status: 'succeeded' | 'failed' | 'running';
   /** The namespace as this (succeeded) snapshot saw it; null: absent from it. */
   namespace: { defaultDenyIngress: boolean; defaultDenyEgress: boolean } | null;
+  /** The schedule in force when it was taken (how long it vouches); absent: the input's. */
+  scheduleMinutes?: number | null;
 }
 
 export interface TimeInStateInput {
@@ -28,6 +30,7 @@ export interface TimeInStateInput {
   rows: readonly TimeInStateRow[];
   from: Date;
   to: Date;
+  /** The cluster's schedule, for rows that do not carry their own. */
   scheduleMinutes: number;
   /** Time after `now` has not happened: the measured range ends at min(to, now). */
   now: Date;
@@ -54,6 +57,11 @@ interface Piece {
 
 export function capMs(scheduleMinutes: number): number {
   return Math.max(1, scheduleMinutes) * 60_000 * SCHEDULE_GRACE;
+}
+
+/** How long `row` vouches for its state: its own schedule when it has one, else `cap`. */
+function capOf(row: TimeInStateRow, cap: number): number {
+  return row.scheduleMinutes ? capMs(row.scheduleMinutes) : cap;
 }
 
 function stateOf(row: TimeInStateRow, d: TimeInStateDirectionName): TimeInStateState {
@@ -90,7 +98,7 @@ function pieces(rows: TimeInStateRow[], from: number, end: number, cap: number, 
       push(start, next, 'unknown', r.id);
       return;
     }
-    const vouched = Math.min(next, start + cap);
+    const vouched = Math.min(next, start + capOf(r, cap));
     push(start, vouched, state, r.id);
     push(vouched, next, 'unknown', null);
   });
@@ -194,7 +202,7 @@ export function protectedRunStart(
   let next = first.startedAt;
   for (const r of olderNewestFirst) {
     if (r.status === 'running') continue;
-    if (stateOf(r, d) !== 'protected' || next.getTime() - r.startedAt.getTime() > cap) return next;
+    if (stateOf(r, d) !== 'protected' || next.getTime() - r.startedAt.getTime() > capOf(r, cap)) return next;
     next = r.startedAt;
   }
   return complete ? next : null;

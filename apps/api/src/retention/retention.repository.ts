@@ -30,8 +30,8 @@ export class RetentionRepository {
     if (!ids.length) return 0;
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`
-        INSERT INTO pruned_snapshot (id, cluster_id, started_at, digest, prev_digest)
-        SELECT id, cluster_id, started_at, digest, prev_digest FROM snapshot
+        INSERT INTO pruned_snapshot (id, cluster_id, started_at, digest, prev_digest, schedule_minutes)
+        SELECT id, cluster_id, started_at, digest, prev_digest, schedule_minutes FROM snapshot
         WHERE id = ANY(${ids}::uuid[]) AND cluster_id = ${clusterId}::uuid AND status = 'succeeded' AND digest IS NOT NULL
         ON CONFLICT (id) DO NOTHING`;
       return tx.$executeRaw`DELETE FROM snapshot WHERE id = ANY(${ids}::uuid[]) AND cluster_id = ${clusterId}::uuid AND status = 'succeeded'`;

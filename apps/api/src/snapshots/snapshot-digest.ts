@@ -3,7 +3,8 @@
 // Scheme `kordon-snapshot-v1`: digest = SHA-256 (hex) of the RFC 8785 (JCS) serialization of
 //   { scheme, clusterId, id, startedAt, finishedAt, kubernetesVersion, networkProfile, policyEngine,
 //     nodePools, services, counts, problems, posture, policySetHash, workloadSetHash,
-//     namespaceSetHash, findingSetHash, namespacePostures: [rows sorted by namespace], prevDigest }
+//     namespaceSetHash, findingSetHash, namespacePostures: [rows sorted by namespace], prevDigest,
+//     scheduleMinutes (only when recorded: how long the snapshot vouches for its state) }
 // where times are ISO 8601 UTC with milliseconds and prevDigest is the digest of the cluster's
 // previous succeeded snapshot (by startedAt, then id), null for the first. The four set hashes
 // cover the collected content: each is SHA-256 over its members' hashes (see snapshot-content.ts),
@@ -53,6 +54,8 @@ export interface DigestInput {
   findingSetHash: string | null;
   namespacePostures: DigestPostureRow[];
   prevDigest: string | null;
+  /** The schedule the snapshot was taken under; absent/null for rows older than the column. */
+  scheduleMinutes?: number | null;
 }
 
 const row = (p: DigestPostureRow) => ({
@@ -94,6 +97,9 @@ export function digestDocument(s: DigestInput): Record<string, unknown> {
     findingSetHash: s.findingSetHash,
     namespacePostures: [...s.namespacePostures].sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)).map(row),
     prevDigest: s.prevDigest,
+    // Time in state reads it (a snapshot vouches for its schedule): covered, so it cannot be
+    // stretched afterwards to turn unknown time into protected time.
+    ...(s.scheduleMinutes != null ? { scheduleMinutes: s.scheduleMinutes } : {}),
   };
 }
 

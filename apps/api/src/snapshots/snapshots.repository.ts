@@ -72,10 +72,10 @@ export class SnapshotsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Creates the running row, or returns null when this cluster already has a running snapshot. */
-  async start(clusterId: string, trigger: SnapshotTrigger, startedAt: Date): Promise<string | null> {
+  async start(clusterId: string, trigger: SnapshotTrigger, startedAt: Date, scheduleMinutes?: number): Promise<string | null> {
     try {
       const row = await this.prisma.snapshot.create({
-        data: { clusterId, trigger, startedAt, heartbeatAt: new Date(), status: 'running', progress: { phase: 'queued', counts: {}, updatedAt: new Date().toISOString() } },
+        data: { clusterId, trigger, startedAt, scheduleMinutes, heartbeatAt: new Date(), status: 'running', progress: { phase: 'queued', counts: {}, updatedAt: new Date().toISOString() } },
         select: { id: true },
       });
       return row.id;
@@ -228,7 +228,7 @@ export class SnapshotsRepository {
           kubernetesVersion: stored.kubernetesVersion, networkProfile: stored.networkProfile, policyEngine: stored.policyEngine, nodePools: stored.nodePools,
           services: stored.services, counts: stored.counts, problems: stored.problems, posture: stored.posture,
           policySetHash: stored.policySetHash, workloadSetHash: stored.workloadSetHash, namespaceSetHash: stored.namespaceSetHash, findingSetHash: stored.findingSetHash,
-          namespacePostures: rows, prevDigest,
+          namespacePostures: rows, prevDigest, scheduleMinutes: stored.scheduleMinutes,
         });
         await tx.snapshot.update({ where: { id }, data: { digest } });
         written.snapshots = 1;

@@ -24,6 +24,8 @@ export interface RunOptions {
   at?: Date;
   /** Overrides the cluster's own source (seeding history from a subset of manifests). */
   collect?: Collect;
+  /** The schedule this snapshot vouches for (seeded history taken less often). Default: the cluster's. */
+  scheduleMinutes?: number;
 }
 
 export type RunOutcome =
@@ -58,7 +60,7 @@ export class SnapshotsService implements OnApplicationShutdown {
     // Seeded history is dated in the past; its duration is still the real one.
     const began = Date.now();
     const finishedAt = () => new Date(startedAt.getTime() + (Date.now() - began));
-    const id = await this.snapshots.start(cluster.id, opts.trigger, startedAt);
+    const id = await this.snapshots.start(cluster.id, opts.trigger, startedAt, opts.scheduleMinutes ?? cluster.scheduleMinutes);
     if (!id) return { snapshotId: null, status: 'already-running' };
     const abort = new AbortController();
     this.active.set(id, abort);
