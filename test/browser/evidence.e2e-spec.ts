@@ -1,8 +1,16 @@
 // The evidence page in a real browser on the demo fleet: an auditor picks a cluster and a date,
 // reads the snapshot in force then with numbers equal to the API's evidence, and downloads the
-// JSON as an attachment carrying the same digests; a manager is refused clearly.
+// JSON as an attachment carrying the same digests; downloads the signed bundle (zip) that
+// `kordon verify` accepts with the served public key, the posture CSV and the printable report,
+// and sees "Verify chain" answer ok; a manager is refused clearly.
+import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterPosture, ClusterSummary, EvidenceDocument } from '@kordon/contracts';
+import type { ChainVerification, ClusterPosture, ClusterSummary, EvidenceDocument } from '@kordon/contracts';
+import { run } from '../../apps/cli/src/cli';
 import { screenshot } from './browser';
 import { startProduct, type Product } from './product';
 
@@ -66,6 +74,72 @@ describe('evidence page in a browser', () => {
     expect(downloaded.integrity.items).toEqual(doc.integrity.items);
   });
 
+  it('an auditor downloads the signed bundle, which verifies offline, the CSV and the report, and verifies the chain', async () => {
+    const day = new Date(Date.now() - 20 * DAY_MS).toISOString().slice(0, 10);
+    const posture = await p.api<ClusterPosture>(`/clusters/${weu.id}/posture?at=${day}T23:59:59.999Z&limit=1`, 'auditor');
+    const page = await p.newPage('auditor');
+    await page.goto(`${p.web.url}/evidence?cluster=${weu.id}&at=${day}`, { waitUntil: 'load' });
+    expect(await page.getByTestId('chain-result').count()).toBe(0);
+
+    // The bundle button downloads a zip whose manifest is signed with the served public key.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download evidence bundle \(\.zip\)/ }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^kordon-evidence-aks-prod-weu-.*\.zip$/);
+    const dir = mkdtempSync(join(tmpdir(), 'kordon-bundle-'));
+    const zipPath = join(dir, download.suggestedFilename());
+    await download.saveAs(zipPath);
+    const zip = readFileSync(zipPath);
+    expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+    const files = unzipSync(zip);
+    const manifest = JSON.parse(Buffer.from(files['manifest.json']).toString('utf8')) as { snapshot: { id: string }; files: { path: string; sha256: string }[] };
+    expect(manifest.snapshot.id).toBe(posture.snapshot.id);
+    for (const f of manifest.files) expect(createHash('sha256').update(files[f.path]).digest('hex'), f.path).toBe(f.sha256);
+    const pub = await p.api<{ publicKeyPem: string; keyId: string }>('/evidence/public-key');
+    const sig = Buffer.from(Buffer.from(files['manifest.sig']).toString('utf8').trim(), 'base64');
+    expect(verifySignature(null, files['manifest.json'], createPublicKey(pub.publicKeyPem), sig)).toBe(true);
+    const keyFile = join(dir, 'kordon-evidence.pub');
+    writeFileSync(keyFile, pub.publicKeyPem);
+    let out = '';
+    const code = await run(['verify', zipPath, '--public-key', keyFile], { stdout: (t) => void (out += t), stderr: (t) => void (out += t) });
+    expect.soft(code, out).toBe(0);
+
+    // Posture CSV: one row per namespace of the snapshot in force, same figures as the posture API.
+    const csvHref = await page.getByTestId('download-csv').getAttribute('href');
+    const csv = await page.request.get(`${p.web.url}${csvHref}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="kordon-posture-aks-prod-weu-/);
+    const lines = (await csv.text()).trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^cluster,snapshot,taken_at,namespace,/);
+    const doc = await p.api<EvidenceDocument>(`/snapshots/${posture.snapshot.id}/evidence`, 'auditor');
+    expect(lines.length - 1).toBe(doc.posture.namespaces.length);
+    const header = lines[0]!.split(',');
+    for (const line of lines.slice(1)) {
+      const cells = Object.fromEntries(line.split(',').map((v, i) => [header[i], v]));
+      const row = doc.posture.namespaces.find((r) => r.namespace === cells.namespace)!;
+      expect(cells.snapshot).toBe(posture.snapshot.id);
+      expect([cells.pods, cells.default_deny_ingress, cells.default_deny_egress]).toEqual([String(row.pods), String(row.defaultDenyIngress), String(row.defaultDenyEgress)]);
+    }
+
+    // Printable report: HTML naming the four controls.
+    const reportHref = await page.getByTestId('open-report').getAttribute('href');
+    const report = await page.request.get(`${p.web.url}${reportHref}`);
+    expect(report.status()).toBe(200);
+    expect(report.headers()['content-type']).toMatch(/^text\/html/);
+    const html = await report.text();
+    for (const control of ['CIS Kubernetes Benchmark 5.3.2', 'NIST SP 800-53 SC-7', 'PCI DSS v4.0 Requirement 1', 'ISO/IEC 27001:2022 A.8.22']) expect(html).toContain(control);
+
+    // Verify chain: the page shows the API's answer, ok on untouched demo data.
+    await Promise.all([page.waitForURL(/verify=1/), page.getByTestId('verify-chain').click()]);
+    const verdict = await page.getByTestId('chain-result').innerText();
+    const to = new Date(`${day}T23:59:59.999Z`);
+    const api = await p.api<ChainVerification>(`/evidence/verify?clusterId=${weu.id}&from=${new Date(to.getTime() - 30 * DAY_MS).toISOString()}&to=${to.toISOString()}`, 'auditor');
+    expect.soft(api.ok).toBe(true);
+    expect.soft(verdict).toMatch(/chain ok/);
+    console.log("VERDICT", verdict);
+    expect(verdict).toContain(`${api.clusters[0]!.checked} snapshot digest(s)`);
+    await screenshot(page, 'evidence-signed');
+  });
+
   it('a manager is refused clearly, on the page and on the download', async () => {
     const page = await p.newPage('manager');
     const res = await page.goto(`${p.web.url}/evidence?cluster=${weu.id}`, { waitUntil: 'load' });
@@ -74,5 +148,9 @@ describe('evidence page in a browser', () => {
     const dl = await page.request.get(`${p.web.url}/evidence/download?cluster=${weu.id}`);
     expect(dl.status()).toBe(403);
     expect(((await dl.json()) as { statusCode: number }).statusCode).toBe(403);
+    for (const route of ['bundle', 'posture-csv', 'report']) {
+      const r = await page.request.get(`${p.web.url}/evidence/${route}?cluster=${weu.id}`);
+      expect(r.status(), route).toBe(403);
+    }
   });
 });
