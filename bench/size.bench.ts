@@ -20,6 +20,24 @@ async function dbBytes(c: Client): Promise<number> {
   return Number(r.rows[0]!.n);
 }
 
+/** Bytes per table (heap, indexes and TOAST). */
+async function tableBytes(c: Client): Promise<Map<string, number>> {
+  await c.query('CHECKPOINT');
+  const r = await c.query<{ t: string; n: string }>(`SELECT c.relname AS t, pg_total_relation_size(c.oid)::bigint AS n FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace`);
+  return new Map(r.rows.map((x) => [x.t, Number(x.n)]));
+}
+
+/** The tables that grew most from `a` to `b`, as "table +N KB". */
+function growth(a: Map<string, number>, b: Map<string, number>): string {
+  return [...b.entries()]
+    .map(([t, n]) => [t, n - (a.get(t) ?? 0)] as const)
+    .filter(([, d]) => d > 0)
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 6)
+    .map(([t, d]) => `${t} +${(d / 1024).toFixed(0)} KB`)
+    .join(', ');
+}
+
 export interface SizeFigures {
   first: number;
   unchanged: number;
@@ -47,17 +65,21 @@ export async function runSizeBench(): Promise<SizeFigures> {
       if (o.status !== 'succeeded') throw new Error(`bench snapshot failed: ${JSON.stringify(o)}`);
     };
     const s0 = await dbBytes(c);
+    const t0 = await tableBytes(c);
     await take(before, 3);
     const s1 = await dbBytes(c);
+    const t1 = await tableBytes(c);
     await take(before, 2);
     const s2 = await dbBytes(c);
+    const t2 = await tableBytes(c);
     await take(after, 1);
     const s3 = await dbBytes(c);
+    const t3 = await tableBytes(c);
     const f: SizeFigures = { first: s1 - s0, unchanged: s2 - s1, churned: s3 - s2 };
     const share = (n: number) => `${((100 * n) / f.first).toFixed(2)} %`;
-    console.log(`first snapshot: ${(f.first / MB).toFixed(1)} MB`);
-    console.log(`additional unchanged snapshot: ${(f.unchanged / 1024).toFixed(0)} KB = ${share(f.unchanged)} of the first (target < 1 %)`);
-    console.log(`additional snapshot, 1% of policies and labels changed: ${(f.churned / 1024).toFixed(0)} KB = ${share(f.churned)} of the first (target < 3 %)`);
+    console.log(`first snapshot: ${(f.first / MB).toFixed(1)} MB (${growth(t0, t1)})`);
+    console.log(`additional unchanged snapshot: ${(f.unchanged / 1024).toFixed(0)} KB = ${share(f.unchanged)} of the first (target < 1 %): ${growth(t1, t2)}`);
+    console.log(`additional snapshot, 1% of policies and labels changed: ${(f.churned / 1024).toFixed(0)} KB = ${share(f.churned)} of the first (target < 3 %): ${growth(t2, t3)}`);
     return f;
   } finally {
     await c.end();
