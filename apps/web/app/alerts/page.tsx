@@ -13,6 +13,8 @@ import { getSession } from '../../lib/session';
 import { AppHeader } from '../_components/app-header';
 import { Badge } from '../_components/badges';
 import { ApiErrorState } from '../_components/state-message';
+import { AlertRules } from './alert-rules';
+import { WebhookActions } from './webhook-actions';
 import { WebhookForm } from './webhook-form';
 import '../admin/admin.css';
 import '../exceptions/exceptions.css';
@@ -137,27 +139,8 @@ export default async function AlertsRoute() {
           </section>
           <section className="panel" aria-labelledby="rules-h">
             <h2 id="rules-h">Alert rules</h2>
-            <table className="exceptions-table" data-testid="alert-rules">
-              <thead>
-                <tr>
-                  <th scope="col">Kind</th>
-                  <th scope="col">On</th>
-                  <th scope="col">Threshold</th>
-                  <th scope="col">When it fires</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ruleItems.map((r) => (
-                  <tr key={r.kind}>
-                    <td className="mono">{r.kind}</td>
-                    <td>{r.enabled ? 'yes' : 'no'}</td>
-                    <td>{r.threshold === null ? '—' : `${r.threshold} ${r.unit}`}</td>
-                    <td>{r.description}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p className="muted">Thresholds are set through the API: PUT /api/alert-rules/&lt;kind&gt; (security, admin).</p>
+            <AlertRules rules={ruleItems} canEdit={operate} />
+            {operate ? null : <p className="muted">The security team turns rules on and off and sets their thresholds.</p>}
           </section>
           {operate ? (
             <>
@@ -174,11 +157,14 @@ export default async function AlertsRoute() {
                         <th scope="col">URL</th>
                         <th scope="col">Kinds</th>
                         <th scope="col">Last delivery</th>
+                        <th scope="col">
+                          <span className="sr-only">Actions</span>
+                        </th>
                       </tr>
                     </thead>
                     <tbody>
                       {webhooks.map((w) => (
-                        <tr key={w.id}>
+                        <tr key={w.id} data-webhook={w.name}>
                           <td>
                             {w.name} {w.enabled ? null : <Badge tone="neutral">paused</Badge>}
                           </td>
@@ -197,6 +183,9 @@ export default async function AlertsRoute() {
                             ) : (
                               <span className="muted">never</span>
                             )}
+                          </td>
+                          <td>
+                            <WebhookActions webhook={w} />
                           </td>
                         </tr>
                       ))}

@@ -6,6 +6,8 @@ import { TrendChart, type TrendPoint } from '../../components/charts/trend-chart
 import { apiClient, isKordonApiError } from '../../lib/api-client';
 import { formatPercent } from '../../lib/format';
 import { Badge } from '../_components/badges';
+import { RemoveTarget, TargetForm, type ScopeOptions } from './target-form';
+import '../admin/admin.css';
 
 const DAY = 86_400_000;
 const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
@@ -37,13 +39,19 @@ export async function TargetsPanel({ canSet }: { canSet: boolean }) {
     throw err;
   }
   const progress = await Promise.all(targets.map((t) => apiClient.get<TargetProgress>(`/rollout/targets/${t.id}/progress`).catch(() => null)));
+  let scopes: ScopeOptions | null = null;
+  if (canSet) {
+    const clusters = await apiClient.listAllClusters().catch(() => []);
+    const uniq = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
+    scopes = { environments: uniq(clusters.map((c) => c.environment)), teams: uniq(clusters.map((c) => c.team)), clusters: clusters.map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.name.localeCompare(b.name)) };
+  }
   return (
     <section className="panel" aria-labelledby="targets-h" data-testid="targets">
       <h2 id="targets-h">Targets</h2>
       {targets.length === 0 ? (
         <p className="muted">
           No rollout target yet.{' '}
-          {canSet ? 'Set one with POST /api/rollout/targets (scope, direction, share, due date).' : 'The security team sets them.'}
+          {canSet ? 'Set one below: a scope, a direction, a share and a due date.' : 'The security team sets them.'}
         </p>
       ) : (
         <div className="grid-2">
@@ -63,6 +71,9 @@ export async function TargetsPanel({ canSet }: { canSet: boolean }) {
                   {s.projectedReachDate ? `, reached about ${s.projectedReachDate}` : ''}. {s.daysLeft} days left.
                   {t.note ? <span className="muted"> {t.note}</span> : null}
                 </p>
+                <p className="muted target-meta">
+                  Set by {t.createdBy} on {t.createdAt.slice(0, 10)}. {canSet ? <RemoveTarget target={t} /> : null}
+                </p>
                 {p ? (
                   <TrendChart
                     data={burnUp(t, p)}
@@ -79,6 +90,7 @@ export async function TargetsPanel({ canSet }: { canSet: boolean }) {
           })}
         </div>
       )}
+      {scopes ? <TargetForm scopes={scopes} today={new Date().toISOString().slice(0, 10)} /> : null}
     </section>
   );
 }
