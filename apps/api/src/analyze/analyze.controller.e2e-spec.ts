@@ -99,7 +99,7 @@ describe('POST /api/analyze', () => {
 
   it('stores nothing', async () => {
     const before = await rowCounts();
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['cluster', 'snapshot', 'policy_object', 'namespace_posture']));
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['cluster', 'snapshot', 'policy_object', 'posture_set_entry']));
     await post().set('Content-Type', 'application/yaml').send(MANIFESTS).expect(200);
     await post({ connections: 'true' }).send({ files: [{ name: 'a.yaml', text: MANIFESTS }] }).expect(200);
     await post().set('Content-Type', 'application/yaml').send('kind: [').expect(400);

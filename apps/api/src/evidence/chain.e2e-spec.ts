@@ -89,7 +89,9 @@ describe('digest chain', () => {
 
   it('names the snapshot whose posture row was changed', async () => {
     const c = await cluster('posture');
-    await t.sql(`UPDATE namespace_posture SET default_deny_egress = true WHERE snapshot_id = $1 AND namespace = 'posture'`, [c.snaps[0]]);
+    // The row as stored: the snapshot's posture set entry (namespace_posture is a view over it).
+    await t.sql(`UPDATE posture_set_entry SET default_deny_egress = true
+      WHERE set_hash = (SELECT posture_set_hash FROM snapshot WHERE id = $1) AND namespace = 'posture'`, [c.snaps[0]]);
     const v = await verify(c.id);
     expect(v.clusters[0].firstBreak).toMatchObject({ kind: 'digest', snapshotId: c.snaps[0] });
     expect(v.clusters[0].checked).toBe(0);

@@ -47,16 +47,24 @@ export class RetentionRepository {
       const out: Record<string, number> = {};
       // Waits for snapshot writers in flight (they hold it shared), so none links a set deleted here.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_KEYS.content}::bigint)`;
-      out.policySets = await tx.$executeRaw`DELETE FROM policy_set ps WHERE NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.policy_set_hash = ps.hash)`;
-      out.workloadSets = await tx.$executeRaw`DELETE FROM workload_set ws WHERE NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.workload_set_hash = ws.hash)`;
-      out.namespaceSets = await tx.$executeRaw`DELETE FROM namespace_set ns WHERE NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.namespace_set_hash = ns.hash)`;
-      out.findingSets = await tx.$executeRaw`DELETE FROM finding_set fs WHERE NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.finding_set_hash = fs.hash)`;
-      out.policyObjects = await tx.$executeRaw`DELETE FROM policy_object o WHERE NOT EXISTS (SELECT 1 FROM policy_set_member m WHERE m.policy_hash = o.hash)`;
-      out.workloadObjects = await tx.$executeRaw`DELETE FROM workload_object o WHERE NOT EXISTS (SELECT 1 FROM workload_set_member m WHERE m.workload_hash = o.hash)`;
-      out.findingObjects = await tx.$executeRaw`DELETE FROM finding_object o WHERE NOT EXISTS (SELECT 1 FROM finding_set_member m WHERE m.finding_hash = o.hash)`;
+      // Deltas first (nothing builds on a delta), then full sets no snapshot and no delta needs.
+      for (const [key, set, column] of [
+        ['policySets', 'policy_set', 'policy_set_hash'], ['workloadSets', 'workload_set', 'workload_set_hash'],
+        ['namespaceSets', 'namespace_set', 'namespace_set_hash'], ['findingSets', 'finding_set', 'finding_set_hash'],
+        ['postureSets', 'posture_set', 'posture_set_hash'],
+      ] as const) {
+        const unused = `NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.${column} = x.hash)`;
+        out[key] = await tx.$executeRawUnsafe(`DELETE FROM ${set} x WHERE x.base_hash IS NOT NULL AND ${unused}`);
+        out[key] += await tx.$executeRawUnsafe(`DELETE FROM ${set} x WHERE x.base_hash IS NULL AND ${unused}
+          AND NOT EXISTS (SELECT 1 FROM ${set} d WHERE d.base_hash = x.hash)`);
+      }
+      // Objects no set entry names (a tombstone names an object its base holds anyway).
+      out.policyObjects = await tx.$executeRaw`DELETE FROM policy_object o WHERE NOT EXISTS (SELECT 1 FROM policy_set_entry m WHERE m.policy_hash = o.hash)`;
+      out.workloadObjects = await tx.$executeRaw`DELETE FROM workload_object o WHERE NOT EXISTS (SELECT 1 FROM workload_set_entry m WHERE m.workload_hash = o.hash)`;
+      out.findingObjects = await tx.$executeRaw`DELETE FROM finding_object o WHERE NOT EXISTS (SELECT 1 FROM finding_set_entry m WHERE m.finding_hash = o.hash)`;
       out.labelSets = await tx.$executeRaw`
         DELETE FROM label_set l WHERE NOT EXISTS (SELECT 1 FROM workload_object w WHERE w.label_set_hash = l.hash)
-          AND NOT EXISTS (SELECT 1 FROM namespace_set_member n WHERE n.label_set_hash = l.hash)
+          AND NOT EXISTS (SELECT 1 FROM namespace_set_entry n WHERE n.label_set_hash = l.hash)
           AND NOT EXISTS (SELECT 1 FROM workload_object w, jsonb_array_elements(CASE WHEN jsonb_typeof(w.pods) = 'array' THEN w.pods ELSE '[]'::jsonb END) p
                           WHERE p->>'labelSetHash' = l.hash)`;
       return out;

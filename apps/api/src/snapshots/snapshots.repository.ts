@@ -4,7 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type LabelSet, type SnapshotTrigger, type WorkloadObject } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import type { SnapshotContent } from './snapshot-content';
+import { canonicalJson, sha256, type SnapshotContent } from './snapshot-content';
 import { snapshotDigest } from './snapshot-digest';
 import { LOCK_KEYS } from '../prisma/advisory-lock';
 
@@ -65,6 +65,97 @@ async function bulkInsert(tx: Tx, table: string, columns: Column[], rows: unknow
     inserted += await tx.$executeRawUnsafe(sql, ...arrays);
   }
   return inserted;
+}
+
+
+/**
+ * How a content set is stored. A set is written whole, or — when the cluster's previous snapshot
+ * points at a set close to it — as a DELTA over that set's full base: entries for the members
+ * added or changed, tombstones (`removed`) for those gone. Readers see whole sets through the
+ * `*_set_member` / `namespace_posture` views (see the delta_content_sets migration).
+ */
+interface SetKind {
+  set: string;
+  entry: string;
+  key: string;
+  /** Payload columns of an entry besides set_hash, the key and `removed`. */
+  payload: Column[];
+}
+
+const SET_KINDS = {
+  policy: { set: 'policy_set', entry: 'policy_set_entry', key: 'policy_hash', payload: [] },
+  workload: { set: 'workload_set', entry: 'workload_set_entry', key: 'workload_hash', payload: [] },
+  finding: { set: 'finding_set', entry: 'finding_set_entry', key: 'finding_hash', payload: [] },
+  namespace: { set: 'namespace_set', entry: 'namespace_set_entry', key: 'name', payload: [['label_set_hash', 'text'], ['pod_count', 'int'], ['workload_count', 'int']] },
+  posture: {
+    set: 'posture_set', entry: 'posture_set_entry', key: 'namespace',
+    payload: [
+      ['excluded', 'boolean'], ['pods', 'int'], ['workloads', 'int'], ['ingress_isolated_pods', 'int'], ['egress_isolated_pods', 'int'],
+      ['ingress_isolated_workloads', 'int'], ['egress_isolated_workloads', 'int'], ['default_deny_ingress', 'boolean'],
+      ['default_deny_egress', 'boolean'], ['effectively_isolated_ingress', 'boolean'], ['effectively_isolated_egress', 'boolean'],
+      ['policies', 'int'], ['detail', 'jsonb'],
+    ],
+  },
+} satisfies Record<string, SetKind>;
+
+/** A delta is kept only while it is small next to the set: past this share, a full set is cheaper to read. */
+const DELTA_MAX_SHARE = 0.25;
+
+/** Identifies the posture rows of a snapshot by content, like the other sets. */
+export function postureSetHash(rows: NamespacePostureRow[]): string {
+  const sorted = [...rows].sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+  return sha256('kordon.posture-set.v1\n' + canonicalJson(sorted.map((r) => ({ ...r, detail: r.detail ?? null }))));
+}
+
+/**
+ * Writes set `hash` unless it exists. `members` maps each member's key to its payload values (JSON
+ * columns as values, not text). Returns [sets written, entries written].
+ */
+async function writeSet(
+  tx: Tx, kind: SetKind, hash: string, members: Map<string, unknown[]>, prevHash: string | null | undefined,
+  setColumns: Column[] = [], setValues: unknown[] = [],
+): Promise<[number, number]> {
+  const [exists] = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "${kind.set}" WHERE hash = $1`, hash);
+  if (exists) return [0, 0];
+  let base: string | null = null;
+  let entries: unknown[][] = [];
+  const full = () => [...members].map(([k, v]) => [hash, k, false, ...v]);
+  if (prevHash && members.size >= 8) {
+    const [prev] = await tx.$queryRawUnsafe<{ base: string }[]>(`SELECT coalesce(base_hash, hash) AS base FROM "${kind.set}" WHERE hash = $1`, prevHash);
+    if (prev) {
+      const cols = [kind.key, ...kind.payload.map(([n]) => n)].map((n) => `"${n}"`).join(', ');
+      const baseRows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT ${cols} FROM "${kind.entry}" WHERE set_hash = $1`, prev.base);
+      const limit = Math.floor(members.size * DELTA_MAX_SHARE);
+      const seen = new Set<string>();
+      const delta: unknown[][] = [];
+      for (const r of baseRows) {
+        const key = r[kind.key] as string;
+        const values = kind.payload.map(([n]) => r[n]);
+        const next = members.get(key);
+        seen.add(key);
+        if (!next) delta.push([hash, key, true, ...values]);
+        else if (kind.payload.length && canonicalJson(next) !== canonicalJson(values)) delta.push([hash, key, false, ...next]);
+        if (delta.length > limit) break;
+      }
+      if (delta.length <= limit) {
+        for (const [k, v] of members) {
+          if (!seen.has(k)) delta.push([hash, k, false, ...v]);
+          if (delta.length > limit) break;
+        }
+      }
+      if (delta.length <= limit) {
+        base = prev.base;
+        entries = delta;
+      }
+    }
+  }
+  if (!base) entries = full();
+  const written = await bulkInsert(tx, kind.set, [['hash', 'text'], ['size', 'int'], ['base_hash', 'text'], ...setColumns], [[hash, members.size, base, ...setValues]]);
+  if (!written) return [0, 0];
+  const jsonb = kind.payload.map(([, t]) => t === 'jsonb');
+  const rows = entries.map((e) => e.map((v, i) => (i >= 3 && jsonb[i - 3] ? (v === undefined || v === null ? null : JSON.stringify(v)) : v)));
+  const n = await bulkInsert(tx, kind.entry, [['set_hash', 'text'], [kind.key, 'text'], ['removed', 'boolean'], ...kind.payload], rows);
+  return [written, n];
 }
 
 @Injectable()
@@ -139,23 +230,18 @@ export class SnapshotsRepository {
           [['hash', 'text'], ['namespace', 'text'], ['kind', 'text'], ['name', 'text'], ['label_set_hash', 'text'], ['pod_count', 'int'], ['ports', 'jsonb'], ['pods', 'jsonb']],
           content.workloads.map((w) => [w.hash, w.namespace, w.kind, w.name, w.labelSetHash, w.podCount, JSON.stringify(w.ports), JSON.stringify(w.pods)]),
         );
-        // A set row and its members are written together, so an existing set is complete.
-        written.policySets = await insert('policy_set', [['hash', 'text'], ['size', 'int']], [[content.policySetHash, content.policies.length]]);
-        written.policySetMembers = written.policySets
-          ? await insert('policy_set_member', [['set_hash', 'text'], ['policy_hash', 'text']], content.policies.map((p) => [content.policySetHash, p.hash]))
-          : 0;
-        written.workloadSets = await insert('workload_set', [['hash', 'text'], ['size', 'int']], [[content.workloadSetHash, content.workloads.length]]);
-        written.workloadSetMembers = written.workloadSets
-          ? await insert('workload_set_member', [['set_hash', 'text'], ['workload_hash', 'text']], content.workloads.map((w) => [content.workloadSetHash, w.hash]))
-          : 0;
-        written.namespaceSets = await insert('namespace_set', [['hash', 'text'], ['size', 'int']], [[content.namespaceSetHash, content.namespaces.length]]);
-        written.namespaceSetMembers = written.namespaceSets
-          ? await insert(
-              'namespace_set_member',
-              [['set_hash', 'text'], ['name', 'text'], ['label_set_hash', 'text'], ['pod_count', 'int'], ['workload_count', 'int']],
-              content.namespaces.map((n) => [content.namespaceSetHash, n.name, n.labelSetHash, n.podCount, n.workloadCount]),
-            )
-          : 0;
+        // A set row and its entries are written together, so an existing set is complete. Sets
+        // close to the previous snapshot's are written as deltas over its base (see writeSet).
+        const [prevSets] = await tx.$queryRaw<{ policy_set_hash: string | null; workload_set_hash: string | null; namespace_set_hash: string | null; finding_set_hash: string | null; posture_set_hash: string | null }[]>`
+          SELECT policy_set_hash, workload_set_hash, namespace_set_hash, finding_set_hash, posture_set_hash FROM snapshot
+          WHERE cluster_id = ${clusterId}::uuid AND status = 'succeeded' AND id <> ${id}::uuid
+          ORDER BY started_at DESC, id DESC LIMIT 1`;
+        [written.policySets, written.policySetMembers] = await writeSet(tx, SET_KINDS.policy, content.policySetHash,
+          new Map(content.policies.map((p) => [p.hash, []])), prevSets?.policy_set_hash);
+        [written.workloadSets, written.workloadSetMembers] = await writeSet(tx, SET_KINDS.workload, content.workloadSetHash,
+          new Map(content.workloads.map((w) => [w.hash, []])), prevSets?.workload_set_hash);
+        [written.namespaceSets, written.namespaceSetMembers] = await writeSet(tx, SET_KINDS.namespace, content.namespaceSetHash,
+          new Map(content.namespaces.map((n) => [n.name, [n.labelSetHash, n.podCount, n.workloadCount]])), prevSets?.namespace_set_hash);
 
         written.findingObjects = await insert(
           'finding_object',
@@ -163,27 +249,15 @@ export class SnapshotsRepository {
             ['object_kind', 'text'], ['object_namespace', 'text'], ['object_name', 'text'], ['remediation_yaml', 'text']],
           content.findings.map((f) => [f.hash, f.ruleId, f.severity, f.title, f.message, f.namespace, f.objectKind, f.objectNamespace, f.objectName, f.remediationYaml]),
         );
-        written.findingSets = await insert('finding_set', [['hash', 'text'], ['size', 'int'], ['counts', 'jsonb']],
-          [[content.findingSetHash, content.findings.length, JSON.stringify(content.findingCounts)]]);
-        written.findingSetMembers = written.findingSets
-          ? await insert('finding_set_member', [['set_hash', 'text'], ['finding_hash', 'text']], content.findings.map((f) => [content.findingSetHash, f.hash]))
-          : 0;
+        [written.findingSets, written.findingSetMembers] = await writeSet(tx, SET_KINDS.finding, content.findingSetHash,
+          new Map(content.findings.map((f) => [f.hash, []])), prevSets?.finding_set_hash, [['counts', 'jsonb']], [JSON.stringify(content.findingCounts)]);
 
-        written.namespacePostures = await insert(
-          'namespace_posture',
-          [
-            ['snapshot_id', 'uuid'], ['cluster_id', 'uuid'], ['taken_at', 'timestamptz'], ['namespace', 'text'], ['excluded', 'boolean'],
-            ['pods', 'int'], ['workloads', 'int'], ['ingress_isolated_pods', 'int'], ['egress_isolated_pods', 'int'],
-            ['ingress_isolated_workloads', 'int'], ['egress_isolated_workloads', 'int'], ['default_deny_ingress', 'boolean'],
-            ['default_deny_egress', 'boolean'], ['effectively_isolated_ingress', 'boolean'], ['effectively_isolated_egress', 'boolean'],
-            ['policies', 'int'], ['detail', 'jsonb'],
-          ],
-          postures.map((p) => [
-            id, clusterId, takenAt.toISOString(), p.namespace, p.excluded, p.pods, p.workloads, p.ingressIsolatedPods, p.egressIsolatedPods,
-            p.ingressIsolatedWorkloads, p.egressIsolatedWorkloads, p.defaultDenyIngress, p.defaultDenyEgress,
-            p.effectivelyIsolatedIngress, p.effectivelyIsolatedEgress, p.policies, p.detail === undefined ? null : JSON.stringify(p.detail),
-          ]),
-        );
+        const postureHash = postureSetHash(postures);
+        [written.postureSets, written.namespacePostures] = await writeSet(tx, SET_KINDS.posture, postureHash,
+          new Map(postures.map((p) => [p.namespace, [
+            p.excluded, p.pods, p.workloads, p.ingressIsolatedPods, p.egressIsolatedPods, p.ingressIsolatedWorkloads, p.egressIsolatedWorkloads,
+            p.defaultDenyIngress, p.defaultDenyEgress, p.effectivelyIsolatedIngress, p.effectivelyIsolatedEgress, p.policies, p.detail ?? null,
+          ]])), prevSets?.posture_set_hash);
 
         // The chain: lock the cluster row so two writers never chain to the same previous digest,
         // then digest everything collected and computed with the previous succeeded snapshot's digest.
@@ -215,6 +289,7 @@ export class SnapshotsRepository {
             workloadSetHash: content.workloadSetHash,
             namespaceSetHash: content.namespaceSetHash,
             findingSetHash: content.findingSetHash,
+            postureSetHash: postureHash,
           },
         });
         // Someone marked it failed (e.g. interrupted) meanwhile: roll the whole write back.
