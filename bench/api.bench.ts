@@ -30,7 +30,9 @@ const CHURN_EVERY_MS = 1_000;
  * create and restores the ones they replaced (`replaced`), so both rounds run on one seed.
  */
 const READ_INDEX_MIGRATIONS = ['20261122010000_namespace_history_covering_index'];
-const REPLACED_INDEXES = ['CREATE INDEX "namespace_posture_cluster_id_namespace_taken_at_idx" ON "namespace_posture"("cluster_id", "namespace", "taken_at")'];
+// The index round compared namespace_posture's covering index with the plain one; that table is a
+// view over posture sets now, so there is no index to compare.
+const REPLACED_INDEXES: string[] = [];
 
 interface Endpoint {
   name: string;
@@ -125,7 +127,9 @@ function indexStatements(): { name: string; create: string }[] {
       .split(';')
       .map((s) => s.replace(/--[^\n]*/g, '').trim())
       .filter((s) => /^CREATE (UNIQUE )?INDEX/i.test(s))
-      .map((create) => ({ name: /INDEX\s+"([^"]+)"/i.exec(create)![1], create })),
+      .map((create) => ({ name: /INDEX\s+"([^"]+)"/i.exec(create)![1], create }))
+      // namespace_posture is a view over posture sets since the delta_content_sets migration.
+      .filter((i) => !/ON "namespace_posture"/i.test(i.create)),
   );
 }
 
@@ -206,7 +210,7 @@ export async function runApiBench(): Promise<void> {
     await pg.connect();
     const indexes = indexStatements();
     let noIndex: Map<string, Figures> | undefined;
-    if (indexes.length && process.env.BENCH_API_INDEX_ROUND !== 'off') {
+    if (indexes.length && REPLACED_INDEXES.length && process.env.BENCH_API_INDEX_ROUND !== 'off') {
       for (const i of indexes) await pg.query(`DROP INDEX "${i.name}"`);
       for (const create of REPLACED_INDEXES) await pg.query(create);
       await pg.query('VACUUM ANALYZE');

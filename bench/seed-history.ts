@@ -242,16 +242,16 @@ export async function seedHistory(app: INestApplication, databaseUrl: string, op
     });
     await insert(pg, 'label_set', [['hash', 'text'], ['labels', 'jsonb']], [...labelSets].map(([h, text]) => [h, text]));
     await insert(pg, 'namespace_set', [['hash', 'text'], ['size', 'int']], nsSets);
-    await insert(pg, 'namespace_set_member', [['set_hash', 'text'], ['name', 'text'], ['label_set_hash', 'text'], ['pod_count', 'int'], ['workload_count', 'int']], nsSetMembers);
+    await insert(pg, 'namespace_set_entry', [['set_hash', 'text'], ['name', 'text'], ['label_set_hash', 'text'], ['pod_count', 'int'], ['workload_count', 'int']], nsSetMembers);
     await insert(pg, 'workload_object', [['hash', 'text'], ['namespace', 'text'], ['kind', 'text'], ['name', 'text'], ['label_set_hash', 'text'], ['pod_count', 'int'], ['ports', 'jsonb'], ['pods', 'jsonb']], wlObjects);
     await insert(pg, 'workload_set', [['hash', 'text'], ['size', 'int']], wlSets);
-    await insert(pg, 'workload_set_member', [['set_hash', 'text'], ['workload_hash', 'text']], wlSetMembers);
+    await insert(pg, 'workload_set_entry', [['set_hash', 'text'], ['workload_hash', 'text']], wlSetMembers);
     await insert(pg, 'policy_object', [['hash', 'text'], ['api_version', 'text'], ['kind', 'text'], ['namespace', 'text'], ['name', 'text'], ['body', 'text']], polObjects);
     await insert(pg, 'policy_set', [['hash', 'text'], ['size', 'int']], [...polSets]);
-    await insert(pg, 'policy_set_member', [['set_hash', 'text'], ['policy_hash', 'text']], polSetMembers);
+    await insert(pg, 'policy_set_entry', [['set_hash', 'text'], ['policy_hash', 'text']], polSetMembers);
     await insert(pg, 'finding_object', [['hash', 'text'], ['rule_id', 'text'], ['severity', 'text'], ['title', 'text'], ['message', 'text'], ['namespace', 'text'], ['object_kind', 'text'], ['object_namespace', 'text'], ['object_name', 'text'], ['remediation_yaml', 'text']], [...fObjects.values()]);
     await insert(pg, 'finding_set', [['hash', 'text'], ['size', 'int'], ['counts', 'jsonb']], [...fSets].map(([h, s]) => [h, s.size, s.counts]));
-    await insert(pg, 'finding_set_member', [['set_hash', 'text'], ['finding_hash', 'text']], fSetMembers);
+    await insert(pg, 'finding_set_entry', [['set_hash', 'text'], ['finding_hash', 'text']], fSetMembers);
 
     // 5. Snapshots and namespace posture rows: generate_series, in SQL.
     await q(`CREATE TEMP TABLE seed_epoch (cluster_id uuid, e int, posture jsonb, counts jsonb, policy_engine text, network_profile jsonb, policy_set_hash text, finding_set_hash text, namespace_set_hash text, workload_set_hash text)`);
@@ -287,24 +287,22 @@ export async function seedHistory(app: INestApplication, databaseUrl: string, op
        FROM seed_snap s JOIN seed_epoch x ON x.cluster_id = s.cluster_id AND x.e = s.e ORDER BY s.started_at`,
       [snapAfter.kubernetes_version, JSON.stringify(snapAfter.node_pools), JSON.stringify(snapAfter.services)],
     );
-    // One day at a time, in time order: on disk a snapshot's 40 rows sit together and a
-    // namespace's history is spread over a page per snapshot, as the real writer lays it out.
-    await q('CREATE INDEX ON seed_snap (d)');
-    for (let d = 0; d < opts.days; d++) {
-      await q(
-        `INSERT INTO namespace_posture (snapshot_id, cluster_id, taken_at, namespace, ${tmplCols.join(', ')}, detail)
-         SELECT s.id, s.cluster_id, s.started_at, t.name, ${tmplCols.map((c) => `t.${c}`).join(', ')}, t.detail
-         FROM seed_snap s JOIN seed_ns n ON n.cluster_id = s.cluster_id AND n.e = s.e JOIN seed_tmpl t ON t.k = n.k AND t.covered = n.covered
-         WHERE s.d = $1 ORDER BY s.started_at, t.name`,
-        [d],
-      );
-    }
+    // Posture sets, as the writer stores them: one per cluster and epoch (unchanged snapshots
+    // share it), read through the namespace_posture view.
+    await q(`CREATE TEMP TABLE seed_pset AS SELECT cluster_id, e, encode(sha256(convert_to('seed:' || cluster_id::text || ':' || e, 'UTF8')), 'hex') AS hash FROM seed_epoch`);
+    await q(`INSERT INTO posture_set (hash, size) SELECT p.hash, (SELECT count(*) FROM seed_ns n WHERE n.cluster_id = p.cluster_id AND n.e = p.e) FROM seed_pset p`);
+    await q(
+      `INSERT INTO posture_set_entry (set_hash, namespace, ${tmplCols.join(', ')}, detail)
+       SELECT p.hash, t.name, ${tmplCols.map((c) => `t.${c}`).join(', ')}, t.detail
+       FROM seed_pset p JOIN seed_ns n ON n.cluster_id = p.cluster_id AND n.e = p.e JOIN seed_tmpl t ON t.k = n.k AND t.covered = n.covered`,
+    );
+    await q(`UPDATE snapshot x SET posture_set_hash = p.hash FROM seed_snap s JOIN seed_pset p ON p.cluster_id = s.cluster_id AND p.e = s.e WHERE x.id = s.id`);
     await q('VACUUM (ANALYZE)');
     const rows: Record<string, number> = {};
-    for (const table of ['cluster', 'snapshot', 'namespace_posture', 'policy_object', 'policy_set_member', 'workload_object', 'finding_object', 'finding_set_member', 'namespace_set_member']) {
+    for (const table of ['cluster', 'snapshot', 'namespace_posture', 'posture_set_entry', 'policy_object', 'policy_set_member', 'workload_object', 'finding_object', 'finding_set_member', 'namespace_set_member']) {
       rows[table] = Number((await q(`SELECT count(*) AS n FROM ${table}`))[0].n);
     }
-    const [{ avg }] = await q(`SELECT avg(pg_column_size(detail))::int AS avg FROM (SELECT detail FROM namespace_posture LIMIT 2000) d`);
+    const [{ avg }] = await q(`SELECT avg(pg_column_size(detail))::int AS avg FROM (SELECT detail FROM posture_set_entry LIMIT 2000) d`);
     rows['namespace_posture.detail avg stored bytes'] = avg;
     return { clusterIds, namespaces: tmpl.map((t) => t.name), appNamespaces: tmpl.filter((t) => appNames.includes(t.src)).map((t) => t.name), seedMs: performance.now() - t0, rows };
   } finally {
