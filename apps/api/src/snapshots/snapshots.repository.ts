@@ -67,7 +67,6 @@ async function bulkInsert(tx: Tx, table: string, columns: Column[], rows: unknow
   return inserted;
 }
 
-
 /**
  * How a content set is stored. A set is written whole, or — when the cluster's previous snapshot
  * points at a set close to it — as a DELTA over that set's full base: entries for the members
@@ -100,6 +99,8 @@ const SET_KINDS = {
 
 /** A delta is kept only while it is small next to the set: past this share, a full set is cheaper to read. */
 const DELTA_MAX_SHARE = 0.25;
+/** Below this many members a set is always written whole (a delta would save nothing). */
+const DELTA_MIN_MEMBERS = 8;
 
 /** Identifies the posture rows of a snapshot by content, like the other sets. */
 export function postureSetHash(rows: NamespacePostureRow[]): string {
@@ -119,8 +120,7 @@ async function writeSet(
   if (exists) return [0, 0];
   let base: string | null = null;
   let entries: unknown[][] = [];
-  const full = () => [...members].map(([k, v]) => [hash, k, false, ...v]);
-  if (prevHash && members.size >= 8) {
+  if (prevHash && members.size >= DELTA_MIN_MEMBERS) {
     const [prev] = await tx.$queryRawUnsafe<{ base: string }[]>(`SELECT coalesce(base_hash, hash) AS base FROM "${kind.set}" WHERE hash = $1`, prevHash);
     if (prev) {
       const cols = [kind.key, ...kind.payload.map(([n]) => n)].map((n) => `"${n}"`).join(', ');
@@ -149,7 +149,7 @@ async function writeSet(
       }
     }
   }
-  if (!base) entries = full();
+  if (!base) entries = [...members].map(([k, v]) => [hash, k, false, ...v]);
   const written = await bulkInsert(tx, kind.set, [['hash', 'text'], ['size', 'int'], ['base_hash', 'text'], ...setColumns], [[hash, members.size, base, ...setValues]]);
   if (!written) return [0, 0];
   const jsonb = kind.payload.map(([, t]) => t === 'jsonb');
