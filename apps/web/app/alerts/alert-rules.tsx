@@ -101,7 +101,8 @@ export function AlertRules({ rules, canEdit }: { rules: AlertRuleView[]; canEdit
       </thead>
       <tbody>
         {rules.map((r) => (
-          <RuleRow key={`${r.kind}:${r.threshold}:${r.enabled}`} rule={r} canEdit={canEdit} />
+          // Keyed by kind only: the refresh after a save must not remount the row and drop what was typed since.
+          <RuleRow key={r.kind} rule={r} canEdit={canEdit} />
         ))}
       </tbody>
     </table>
