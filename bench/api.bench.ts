@@ -34,13 +34,13 @@ const READ_INDEX_MIGRATIONS = ['20261122010000_namespace_history_covering_index'
 // view over posture sets now, so there is no index to compare.
 const REPLACED_INDEXES: string[] = [];
 
-interface Endpoint {
+export interface Endpoint {
   name: string;
   /** Paths cycled through by the clients (different clusters and namespaces, not one cached row). */
   paths: string[];
 }
 
-interface Figures {
+export interface Figures {
   rps: number;
   p50: number;
   p95: number;
@@ -57,12 +57,12 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function load(url: string, headers: Record<string, string>, endpoint: Endpoint, seconds: number): Promise<Figures> {
+export async function load(url: string, headers: Record<string, string>, endpoint: Endpoint, seconds: number, connections = CONNECTIONS): Promise<Figures> {
   let next = 0;
   const latencies: number[] = [];
   const instance = autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     headers,
     requests: [{ setupRequest: (req) => ({ ...req, path: endpoint.paths[next++ % endpoint.paths.length] }) }],
@@ -147,7 +147,7 @@ function cpuMs(pid: number | undefined): number | null {
  * Waits until the API has drained what a load left queued (timed-out requests keep running
  * server-side), so one endpoint's backlog is never measured as the next one's latency.
  */
-async function settle(url: string): Promise<void> {
+export async function settle(url: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   let quick = 0;
   while (quick < 3 && Date.now() < deadline) {

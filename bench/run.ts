@@ -5,6 +5,7 @@ import { runApiBench } from './api.bench';
 import { runDiffBench } from './diff.bench';
 import { runSizeBench } from './size.bench';
 import { runEngineBench } from './engine.bench';
+import { runHistoryBench } from './history.bench';
 import { runIngestBench } from './ingest.bench';
 import { runPagesBench } from './pages.bench';
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   if (!only || only === 'diff') await runDiffBench();
   if (!only || only === 'size') await runSizeBench();
   if (!only || only === 'api') await runApiBench();
+  if (!only || only === 'history') await runHistoryBench();
   if (!only || only === 'pages') await runPagesBench();
 }
 
