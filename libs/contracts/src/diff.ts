@@ -133,7 +133,11 @@ export interface ClusterDiff {
   namespaces: DiffNamespaceChange[];
   findings: { opened: DiffFinding[]; resolved: DiffFinding[] };
   reachability: {
+    /** In (from, to) order, at most `pairLimit` of them (default 2000). */
     namespacePairs: DiffPair[];
+    /** Every namespace pair whose connections changed (the summary's pairsChanged). */
+    namespacePairsTotal: number;
+    namespacePairsTruncated: boolean;
     workloadPairs: DiffPair[] | null;
     workloadPairsTotal: number | null;
     truncated: boolean;
@@ -157,6 +161,8 @@ export interface SimulateRequest {
   delete?: string[];
   /** Also diff workload pairs. */
   workloads?: boolean;
+  /** At most this many namespace (and workload) pairs listed; default 2000. */
+  pairLimit?: number;
 }
 
 export interface ClusterChanges {

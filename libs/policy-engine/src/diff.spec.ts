@@ -122,6 +122,29 @@ describe('diffClusterStates', () => {
     expect(pair.causes).toContainEqual({ type: 'policy', kind: 'NetworkPolicy', namespace: 'shop', name: 'web-from-client', change: 'changed' });
   });
 
+  it('lists the first namespacePairLimit pairs in (from, to) order, with causes, and counts them all', () => {
+    // Deny-all ingress in each of four one-pod namespaces closes every pair between them (4 × 3; a
+    // pod's traffic to itself is not a pair) at once.
+    const names = ['a', 'b', 'c', 'd'];
+    const base = state({
+      namespaces: names.map((n) => ({ name: n, labels: { team: n } })),
+      pods: names.map((n) => pod(n, `${n}-1`, { app: n }, n)),
+      networkPolicies: [],
+    });
+    const closed = { ...base, networkPolicies: names.map(DENY_INGRESS) };
+    const all = diffClusterStates(side(base), side(closed));
+    expect(all.reachability!.namespacePairsTotal).toBe(12);
+    expect(all.reachability!.namespacePairsTruncated).toBe(false);
+    const d = diffClusterStates(side(base), side(closed), { namespacePairLimit: 5 });
+    expect(d.reachability!.namespacePairs.map((p) => `${p.from}→${p.to}`)).toEqual(all.reachability!.namespacePairs.slice(0, 5).map((p) => `${p.from}→${p.to}`));
+    expect(d.reachability!.namespacePairs.map((p) => `${p.from}→${p.to}`)).toEqual(['a→b', 'a→c', 'a→d', 'b→a', 'b→c']);
+    expect(d.reachability).toMatchObject({ namespacePairsTotal: 12, namespacePairsTruncated: true });
+    expect(d.reachability!.namespacePairs[3]!.causes).toContainEqual({ type: 'policy', kind: 'NetworkPolicy', namespace: 'b', name: 'default-deny-ingress', change: 'added' });
+    // The summary and the verdict count every pair, not the listed ones.
+    expect(d.summary.pairsChanged).toBe(12);
+    expect(d.verdict).toMatchObject({ opens: 0, closes: 12 });
+  });
+
   it('reports the engine switch and every changed profile field', () => {
     const after = state({ networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', networkPolicy: 'none' } });
     const d = diffClusterStates(side(state()), side(after));

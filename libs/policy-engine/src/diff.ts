@@ -21,7 +21,11 @@ export interface DiffOptions {
   workloads?: boolean;
   /** At most this many workload pairs listed (the verdict counts them all). Default 2000. */
   workloadPairLimit?: number;
+  /** At most this many namespace pairs listed (the summary and verdict count them all). Default 2000. */
+  namespacePairLimit?: number;
 }
+
+export const DEFAULT_PAIR_LIMIT = 2000;
 
 export interface DiffPolicyRef {
   kind: string;
@@ -156,7 +160,10 @@ export interface ClusterDiffResult {
   findings: { opened: FindingDiffEntry[]; resolved: FindingDiffEntry[] };
   /** Null when either side has no reachability report. */
   reachability: {
+    /** In (from, to) order, the first `namespacePairLimit` of them. */
     namespacePairs: PairDiff[];
+    namespacePairsTotal: number;
+    namespacePairsTruncated: boolean;
     /** Null unless asked for. */
     workloadPairs: PairDiff[] | null;
     workloadPairsTotal: number | null;
@@ -341,7 +348,8 @@ const nsOf = (peer: string): string | null => {
  * The pairs whose connections differ, by a merge of the two sorted lists (a 2,000-namespace matrix
  * holds millions of cells: no maps, no key strings). Pairs absent from a list have No Connections.
  */
-function pairDiffs(beforeList: Connection[], afterList: Connection[], causesFor: (src: string, dst: string) => PairCause[]): PairDiff[] {
+/** Pairs whose connections differ, in (from, to) order; causes are attached by the caller to the pairs it lists. */
+function pairDiffs(beforeList: Connection[], afterList: Connection[]): PairDiff[] {
   const before = sortedPairs(beforeList);
   const after = sortedPairs(afterList);
   const out: PairDiff[] = [];
@@ -351,7 +359,7 @@ function pairDiffs(beforeList: Connection[], afterList: Connection[], causesFor:
     if (bs.equals(as)) return;
     const opened = as.subtract(bs);
     const closed = bs.subtract(as);
-    out.push({ from, to, before: b, after: a, opened: opened.isEmpty() ? '' : opened.toString(), closed: closed.isEmpty() ? '' : closed.toString(), causes: causesFor(from, to) });
+    out.push({ from, to, before: b, after: a, opened: opened.isEmpty() ? '' : opened.toString(), closed: closed.isEmpty() ? '' : closed.toString(), causes: [] });
   };
   let i = 0;
   let j = 0;
@@ -519,24 +527,33 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
     };
     const mb = before.reachability.namespaceMatrix();
     const ma = after.reachability.namespaceMatrix();
-    const namespacePairs = pairDiffs(mb.cells, ma.cells, causesFor);
+    const allNamespacePairs = pairDiffs(mb.cells, ma.cells);
+    const nsLimit = options.namespacePairLimit ?? DEFAULT_PAIR_LIMIT;
+    const namespacePairs = allNamespacePairs.slice(0, nsLimit).map((p) => ({ ...p, causes: causesFor(p.from, p.to) }));
     const wlCause = (src: string, dst: string) => causesFor(nsOf(src) ?? src, nsOf(dst) ?? dst);
     let workloadPairs: PairDiff[] | null = null;
     let total: number | null = null;
     let truncated = false;
     if (options.workloads) {
-      const all = pairDiffs(before.reachability.connections(), after.reachability.connections(), wlCause);
+      const all = pairDiffs(before.reachability.connections(), after.reachability.connections());
       total = all.length;
-      const limit = options.workloadPairLimit ?? 2000;
+      const limit = options.workloadPairLimit ?? DEFAULT_PAIR_LIMIT;
       truncated = all.length > limit;
-      workloadPairs = all.slice(0, limit);
+      workloadPairs = all.slice(0, limit).map((p) => ({ ...p, causes: wlCause(p.from, p.to) }));
       opens = all.filter((p) => p.opened).length;
       closes = all.filter((p) => p.closed).length;
     } else {
-      opens = namespacePairs.filter((p) => p.opened).length;
-      closes = namespacePairs.filter((p) => p.closed).length;
+      opens = allNamespacePairs.filter((p) => p.opened).length;
+      closes = allNamespacePairs.filter((p) => p.closed).length;
     }
-    reachability = { namespacePairs, workloadPairs, workloadPairsTotal: total, truncated };
+    reachability = {
+      namespacePairs,
+      namespacePairsTotal: allNamespacePairs.length,
+      namespacePairsTruncated: allNamespacePairs.length > nsLimit,
+      workloadPairs,
+      workloadPairsTotal: total,
+      truncated,
+    };
   }
 
   return {
@@ -551,7 +568,7 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
       defaultDenyLost: breaksDefaultDeny.length,
       findingsOpened: opened.length,
       findingsResolved: resolved.length,
-      pairsChanged: reachability ? reachability.namespacePairs.length : 0,
+      pairsChanged: reachability ? reachability.namespacePairsTotal : 0,
       pairsOpened: opens,
       pairsClosed: closes,
       profileChanges: profile.length,

@@ -158,6 +158,24 @@ describe('diff endpoints', () => {
     expect(res.body.verdict.fails).toBe(true);
   });
 
+  it('lists at most pairLimit pairs, says how many there are, and counts them all in the summary', async () => {
+    const full = await http().get(`/api/clusters/${clusterId}/diff`).query({ from: s1.id, to: s2.id, workloads: 'true' }).set(auth).expect(200);
+    const total = full.body.reachability.namespacePairsTotal;
+    expect(total).toBe(full.body.reachability.namespacePairs.length);
+    expect(total).toBe(full.body.summary.pairsChanged);
+    expect(full.body.reachability.namespacePairsTruncated).toBe(false);
+    const workloadTotal = full.body.reachability.workloadPairsTotal;
+    expect(workloadTotal).toBeGreaterThan(1);
+    const one = await http().get(`/api/clusters/${clusterId}/diff`).query({ from: s1.id, to: s2.id, workloads: 'true', pairLimit: '1' }).set(auth).expect(200);
+    expect(one.body.reachability.namespacePairs).toEqual(full.body.reachability.namespacePairs.slice(0, 1));
+    expect(one.body.reachability.workloadPairs).toEqual(full.body.reachability.workloadPairs.slice(0, 1));
+    expect(one.body.reachability).toMatchObject({ namespacePairsTotal: total, workloadPairsTotal: workloadTotal, truncated: true });
+    expect(one.body.summary).toEqual(full.body.summary);
+    expect(one.body.verdict).toEqual(full.body.verdict);
+    const zero = await http().get(`/api/clusters/${clusterId}/diff`).query({ from: s1.id, pairLimit: '0' }).set(auth).expect(400);
+    expect(JSON.stringify(zero.body)).toMatch(/pairLimit must be at least 1/);
+  });
+
   it('takes dates: from a date resolves to the snapshot in force then, to defaults to the latest', async () => {
     const from = new Date(s1.at.getTime() + DAY).toISOString().slice(0, 10);
     const res = await http().get(`/api/clusters/${clusterId}/diff`).query({ from }).set(auth).expect(200);

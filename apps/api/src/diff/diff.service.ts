@@ -117,7 +117,7 @@ export class DiffService {
     return e.length ? { excludedNamespaces: e } : {};
   }
 
-  async diff(clusterId: string, q: { from: string; to?: string; workloads?: boolean }): Promise<ClusterDiff> {
+  async diff(clusterId: string, q: { from: string; to?: string; workloads?: boolean; pairLimit?: number }): Promise<ClusterDiff> {
     await this.clusters.require(clusterId);
     const from = await this.resolve(clusterId, q.from, 'from');
     const to = q.to === undefined ? await this.latest(clusterId) : await this.resolve(clusterId, q.to, 'to');
@@ -125,7 +125,7 @@ export class DiffService {
       throw new DiffException(DiffErrorCode.InvalidRange, `from (${from.startedAt.toISOString()}) is later than to (${to.startedAt.toISOString()}); swap them`);
     }
     const [a, b] = await Promise.all([this.side(from, true), this.side(to, true)]);
-    return renderDiff(clusterId, a.ref, b.ref, diffClusterStates(a, b, { workloads: q.workloads }));
+    return renderDiff(clusterId, a.ref, b.ref, diffClusterStates(a, b, { workloads: q.workloads, ...pairLimits(q.pairLimit) }));
   }
 
   async changes(clusterId: string, sinceText: string): Promise<ClusterChanges> {
@@ -193,7 +193,7 @@ export class DiffService {
     };
     // The gate's verdict counts every connection (external ranges too), so workload pairs are always
     // diffed; they are listed only when asked for.
-    const d = diffClusterStates(before, after, { workloads: true });
+    const d = diffClusterStates(before, after, { workloads: true, ...pairLimits(body.pairLimit) });
     if (!body.workloads && d.reachability) d.reachability = { ...d.reachability, workloadPairs: null, workloadPairsTotal: d.reachability.workloadPairsTotal, truncated: false };
     return renderDiff(clusterId, before.ref, after.ref, d);
   }
@@ -235,6 +235,8 @@ export class DiffService {
     return work;
   }
 }
+
+const pairLimits = (n: number | undefined) => (n === undefined ? {} : { namespacePairLimit: n, workloadPairLimit: n });
 
 function emptySummary(): ClusterDiffResult['summary'] {
   return {

@@ -97,7 +97,9 @@ export function toDiffView(d: ClusterDiff): DiffViewModel {
     findingsOpened: d.findings.opened.map(finding),
     findingsResolved: d.findings.resolved.map(finding),
     pairs: (d.reachability?.namespacePairs ?? []).map(pair),
+    pairsTotal: d.reachability?.namespacePairsTotal ?? d.reachability?.namespacePairs.length ?? 0,
     workloadPairs: d.reachability?.workloadPairs ? d.reachability.workloadPairs.map(pair) : null,
+    workloadPairsTotal: d.reachability?.workloadPairsTotal ?? null,
     verdict: { opens: d.verdict.opens, closes: d.verdict.closes, breaksDefaultDeny: d.verdict.breaksDefaultDeny.map((b) => `${b.namespace} (${b.direction})`) },
   };
 }

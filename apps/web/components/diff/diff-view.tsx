@@ -140,6 +140,15 @@ export interface DiffViewProps {
   fromLabel?: string | null;
 }
 
+/** A truncated list says so: the counts above are over every pair, the list holds the first ones. */
+function ShownOf({ shown, total, what }: { shown: number; total: number; what: string }) {
+  return (
+    <p className="muted" data-testid="pairs-truncated">
+      Showing the first {shown.toLocaleString('en-US')} of {total.toLocaleString('en-US')} {what}, in namespace order; the counts above include them all.
+    </p>
+  );
+}
+
 export function DiffView({ diff, clusterId, workloadsHref, workloadsShown }: DiffViewProps) {
   const v: DiffViewModel = toDiffView(diff);
   const drift = v.labels.flatMap((l) => l.effects.filter((e) => e.drift).map((e) => ({ ...e, target: l.target })));
@@ -280,7 +289,8 @@ export function DiffView({ diff, clusterId, workloadsHref, workloadsShown }: Dif
         </div>
       </Section>
 
-      <Section id="reachability" title="Reachability: namespace pairs whose connectivity changed" count={v.pairs.length}>
+      <Section id="reachability" title="Reachability: namespace pairs whose connectivity changed" count={v.pairsTotal}>
+        {v.pairsTotal > v.pairs.length ? <ShownOf shown={v.pairs.length} total={v.pairsTotal} what="namespace pairs" /> : null}
         {v.pairs.length ? <ReachList clusterId={clusterId} rows={v.pairs} testid="reach-pairs" /> : <p className="muted">No namespace pair gained or lost a connection.</p>}
         {workloadsHref ? (
           <p>
@@ -291,7 +301,8 @@ export function DiffView({ diff, clusterId, workloadsHref, workloadsShown }: Dif
         ) : null}
         {v.workloadPairs ? (
           <>
-            <h3>Workload pairs ({v.workloadPairs.length})</h3>
+            <h3>Workload pairs ({v.workloadPairsTotal ?? v.workloadPairs.length})</h3>
+            {v.workloadPairsTotal !== null && v.workloadPairsTotal > v.workloadPairs.length ? <ShownOf shown={v.workloadPairs.length} total={v.workloadPairsTotal} what="workload pairs" /> : null}
             {v.workloadPairs.length ? <ReachList clusterId={clusterId} rows={v.workloadPairs} testid="reach-workloads" /> : <p className="muted">No workload pair changed.</p>}
           </>
         ) : null}

@@ -75,7 +75,10 @@ export interface DiffViewModel {
   findingsOpened: FindingChangeView[];
   findingsResolved: FindingChangeView[];
   pairs: ReachChangeView[];
+  /** Every namespace pair that changed; `pairs` lists the first of them when the API truncated. */
+  pairsTotal: number;
   workloadPairs: ReachChangeView[] | null;
+  workloadPairsTotal: number | null;
   /** What-if only. */
   verdict: { opens: number; closes: number; breaksDefaultDeny: string[] } | null;
 }

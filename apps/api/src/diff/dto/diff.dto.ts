@@ -1,10 +1,11 @@
 // Requests of the diff, changes and what-if routes, validated and described for OpenAPI.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { SimulateRequest } from '@kordon/contracts';
 
 const SNAPSHOT_OR_TIME = 'a snapshot id (UUID) or an ISO 8601 time (the snapshot in force then)';
+const PAIR_LIMIT = 'At most this many namespace pairs (and workload pairs) listed, in (from, to) order; the totals and the verdict count them all';
 const bool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
 export class DiffQuery {
@@ -19,6 +20,10 @@ export class DiffQuery {
   @ApiPropertyOptional({ description: 'Also list the workload pairs whose connectivity changed (heavier)', default: false })
   @IsOptional() @Transform(bool) @IsBoolean({ message: 'workloads must be true or false' })
   workloads?: boolean;
+
+  @ApiPropertyOptional({ description: PAIR_LIMIT, default: 2000, minimum: 1, maximum: 100000 })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'pairLimit must be a whole number' }) @Min(1, { message: 'pairLimit must be at least 1' }) @Max(100_000, { message: 'pairLimit must be at most 100000' })
+  pairLimit?: number;
 }
 
 export class SinceQuery {
@@ -53,4 +58,8 @@ export class SimulateDto implements SimulateRequest {
   @ApiPropertyOptional({ description: 'Also list the workload pairs (the verdict always counts them)', default: false })
   @IsOptional() @IsBoolean()
   workloads?: boolean;
+
+  @ApiPropertyOptional({ description: PAIR_LIMIT, default: 2000, minimum: 1, maximum: 100000 })
+  @IsOptional() @IsInt({ message: 'pairLimit must be a whole number' }) @Min(1, { message: 'pairLimit must be at least 1' }) @Max(100_000, { message: 'pairLimit must be at most 100000' })
+  pairLimit?: number;
 }
