@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { createApp } from '../apps/api/src/app.factory';
 import { ClustersService } from '../apps/api/src/clusters/clusters.service';
 import { parseEnv } from '../apps/api/src/config/env.schema';
+import { DiffService } from '../apps/api/src/diff/diff.service';
 import { SnapshotsService } from '../apps/api/src/snapshots/snapshots.service';
 import { benchDatabase } from './bench-db';
 import { buildState, churn } from './diff.bench';
@@ -63,6 +64,8 @@ export async function runSizeBench(): Promise<SizeFigures> {
     const take = async (state: typeof before, hoursAgo: number) => {
       const o = await snaps.run(cluster.id, { trigger: 'seed', at: new Date(now - hoursAgo * 3_600_000), collect: async () => ({ state, problems: [] }) });
       if (o.status !== 'succeeded') throw new Error(`bench snapshot failed: ${JSON.stringify(o)}`);
+      // The diff against the previous snapshot is stored in the background: counted with the snapshot.
+      await app.get(DiffService).settled();
     };
     const s0 = await dbBytes(c);
     const t0 = await tableBytes(c);

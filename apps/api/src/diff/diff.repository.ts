@@ -1,5 +1,5 @@
-// The stored-row reads behind "what changed since": which snapshots to compare, and the fleet's
-// counts computed in SQL from identities and flags (no state rebuilt).
+// The stored-row reads behind "what changed since": which snapshots to compare, the fleet's
+// counts computed in SQL from identities and flags (no state rebuilt), and the stored diffs.
 import { Injectable } from '@nestjs/common';
 import type { ClusterChanges, DiffSummary } from '@kordon/contracts';
 import { PrismaService } from '../prisma/prisma.service';
@@ -21,6 +21,28 @@ interface Pair {
 @Injectable()
 export class DiffRepository {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** The succeeded snapshot of the cluster just before `snapshot` (null for its first). */
+  previousSucceeded(snapshot: { id: string; clusterId: string; startedAt: Date }) {
+    return this.prisma.snapshot.findFirst({
+      where: { clusterId: snapshot.clusterId, status: 'succeeded', id: { not: snapshot.id }, startedAt: { lte: snapshot.startedAt } },
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+    });
+  }
+
+  async storedDiff(fromId: string, toId: string, variant: string): Promise<Buffer | null> {
+    const row = await this.prisma.diffResult.findUnique({ where: { fromSnapshotId_toSnapshotId_variant: { fromSnapshotId: fromId, toSnapshotId: toId, variant } }, select: { body: true } });
+    return row ? Buffer.from(row.body) : null;
+  }
+
+  /** Keeps a computed diff; a pair stored meanwhile, or a snapshot pruned meanwhile, is left as it is. */
+  async storeDiff(fromId: string, toId: string, variant: string, body: Buffer): Promise<void> {
+    await this.prisma.$executeRaw`
+      INSERT INTO diff_result (from_snapshot_id, to_snapshot_id, variant, body)
+      SELECT ${fromId}::uuid, ${toId}::uuid, ${variant}, ${body}
+      WHERE EXISTS (SELECT 1 FROM snapshot WHERE id = ${fromId}::uuid) AND EXISTS (SELECT 1 FROM snapshot WHERE id = ${toId}::uuid)
+      ON CONFLICT DO NOTHING`;
+  }
 
   firstSucceededAfter(clusterId: string, since: Date) {
     return this.prisma.snapshot.findFirst({ where: { clusterId, status: 'succeeded', startedAt: { gt: since } }, orderBy: [{ startedAt: 'asc' }, { id: 'asc' }] });

@@ -1,12 +1,18 @@
 // Owns "what changed": the diff between two stored snapshots of a cluster, the what-if diff
 // between the latest snapshot and proposed manifests (nothing stored), and the "since" counts
 // of the cluster and fleet pages. A side (state, posture, findings, reachability) is analysed
-// once per snapshot and kept in a small LRU: snapshots never change, so it is never stale.
-import { Inject, Injectable } from '@nestjs/common';
+// once per content (snapshots that changed nothing share it) and kept in a small LRU; snapshots
+// never change, so it is never stale. A diff between two snapshots is computed once and stored
+// (diff_result): when a snapshot lands, its diff against the previous one is computed in the
+// background, so "what changed since the last snapshot" answers from the database even on a
+// replica that never analysed either side; any other pair is stored the first time it is asked.
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { collectFromManifestText, isCrdPolicy, type ManifestFile } from '@kordon/collectors';
 import {
   analyzePosture, analyzeReachability, authoredPolicy, classifyProblems, computeFindings, diffClusterStates,
-  type ClusterDiffResult, type ClusterState, type CrdPolicy, type DiffSide, type Finding, type FindingSeverity, type NetworkPolicy,
+  DEFAULT_PAIR_LIMIT, type ClusterDiffResult, type ClusterState, type CrdPolicy, type DiffSide, type Finding, type FindingSeverity, type NetworkPolicy,
 } from '@kordon/policy-engine';
 import type { ClusterChanges, ClusterDiff, DiffSnapshotRef, FleetChanges, SimulateRequest } from '@kordon/contracts';
 import type { Snapshot } from '@prisma/client';
@@ -16,11 +22,22 @@ import { ClustersService } from '../clusters/clusters.service';
 import { parseInstant } from '../common/instant';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
+import { InFlightWork } from '../prisma/in-flight-work';
 import { LruCache } from '../reachability/reachability.service';
+import { canonicalJson, sha256 } from '../snapshots/snapshot-content';
+import { SnapshotEvents, type SnapshotFinished } from '../snapshots/snapshot-events';
 import { SnapshotStateLoader } from '../snapshots/snapshot-state';
 import { SnapshotsRepository } from '../snapshots/snapshots.repository';
 import { DiffErrorCode, DiffException } from './diff.exception';
 import { DiffRepository } from './diff.repository';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+/**
+ * Bumped whenever the engine's diff or its rendering changes what an answer holds, so stored
+ * diffs of an older format are recomputed rather than served.
+ */
+export const DIFF_FORMAT = 1;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_SIMULATE_FILES = 200;
@@ -100,9 +117,13 @@ export function deleteKey(ref: string): string | null {
 
 @Injectable()
 export class DiffService {
-  private readonly sides = new LruCache<Promise<Side>>(4);
-  /** How many sides were analysed (tests assert the cache). */
+  private readonly logger = new Logger(DiffService.name);
+  private readonly sides = new LruCache<Promise<Omit<Side, 'ref'>>>(4);
+  /** Background diffs of landed snapshots, one at a time. */
+  private precomputing: Promise<void> = Promise.resolve();
+  /** How many sides were analysed, and how many diffs computed (benchmarks and tests read them). */
   analysed = 0;
+  computed = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -110,7 +131,57 @@ export class DiffService {
     private readonly snapshots: SnapshotsRepository,
     private readonly states: SnapshotStateLoader,
     private readonly repo: DiffRepository,
-  ) {}
+    private readonly work: InFlightWork,
+    events: SnapshotEvents,
+  ) {
+    events.on(async (e) => {
+      if (e.status !== 'succeeded') return;
+      const next = this.precomputing.then(() => this.precompute(e));
+      this.precomputing = next;
+      void this.work.track(next);
+    });
+  }
+
+  /** Resolves when the background diffs queued so far are stored (tests and benchmarks). */
+  settled(): Promise<void> {
+    return this.precomputing;
+  }
+
+  /** The landed snapshot's diff against the cluster's previous one, stored; failures are logged only. */
+  private async precompute(e: SnapshotFinished): Promise<void> {
+    try {
+      const to = await this.snapshots.findById(e.snapshotId);
+      if (!to || to.status !== 'succeeded') return;
+      const from = await this.repo.previousSucceeded(to);
+      if (!from) return;
+      await this.stored(e.clusterId, from, to, {});
+    } catch (err) {
+      this.logger.warn({ err: { message: (err as Error).message }, clusterId: e.clusterId, snapshotId: e.snapshotId }, 'diff against the previous snapshot not stored');
+    }
+  }
+
+  /** What besides the two snapshots the answer depends on. */
+  private variant(q: { workloads?: boolean; pairLimit?: number }): string {
+    const excluded = [...this.config.KORDON_EXCLUDED_NAMESPACES].sort().join(',');
+    return `v${DIFF_FORMAT};workloads=${q.workloads ? 1 : 0};pairs=${q.pairLimit ?? DEFAULT_PAIR_LIMIT};excluded=${sha256(excluded).slice(0, 16)}`;
+  }
+
+  /** The stored diff of the pair, else computed, stored and returned. */
+  private async stored(clusterId: string, from: Snapshot, to: Snapshot, q: { workloads?: boolean; pairLimit?: number }): Promise<ClusterDiff> {
+    const variant = this.variant(q);
+    const hit = await this.repo.storedDiff(from.id, to.id, variant);
+    if (hit) return JSON.parse((await gunzipAsync(hit)).toString('utf8')) as ClusterDiff;
+    const [a, b] = await Promise.all([this.side(from, true), this.side(to, true)]);
+    this.computed++;
+    const answer = renderDiff(clusterId, a.ref, b.ref, diffClusterStates(a, b, { workloads: q.workloads, ...pairLimits(q.pairLimit) }));
+    try {
+      await this.repo.storeDiff(from.id, to.id, variant, await gzipAsync(JSON.stringify(answer)));
+    } catch (err) {
+      // A snapshot pruned between the check and the insert: the answer stands, it is just not kept.
+      this.logger.warn({ err: { message: (err as Error).message }, from: from.id, to: to.id }, 'diff not stored');
+    }
+    return answer;
+  }
 
   private get excluded() {
     const e = this.config.KORDON_EXCLUDED_NAMESPACES;
@@ -124,8 +195,7 @@ export class DiffService {
     if (from.startedAt > to.startedAt) {
       throw new DiffException(DiffErrorCode.InvalidRange, `from (${from.startedAt.toISOString()}) is later than to (${to.startedAt.toISOString()}); swap them`);
     }
-    const [a, b] = await Promise.all([this.side(from, true), this.side(to, true)]);
-    return renderDiff(clusterId, a.ref, b.ref, diffClusterStates(a, b, { workloads: q.workloads, ...pairLimits(q.pairLimit) }));
+    return this.stored(clusterId, from, to, q);
   }
 
   async changes(clusterId: string, sinceText: string): Promise<ClusterChanges> {
@@ -136,8 +206,8 @@ export class DiffService {
     const base = { clusterId, name: cluster.name, since: since.toISOString(), snapshotsCompared: await this.repo.succeededSince(clusterId, since) };
     if (!to || !from) return { ...base, from: null, to: null, counts: null };
     if (from.id === to.id) return { ...base, from: refOf(from), to: refOf(to), counts: emptySummary() };
-    const [a, b] = await Promise.all([this.side(from, true), this.side(to, true)]);
-    return { ...base, from: a.ref, to: b.ref, counts: diffClusterStates(a, b).summary };
+    const d = await this.stored(clusterId, from, to, {});
+    return { ...base, from: d.from, to: d.to, counts: d.summary };
   }
 
   /**
@@ -218,21 +288,35 @@ export class DiffService {
     return s;
   }
 
-  private side(snap: Snapshot, withFindings: boolean): Promise<Side> {
-    const key = `${snap.id}:${withFindings}`;
-    const hit = this.sides.get(key);
-    if (hit) return hit;
-    const work = (async (): Promise<Side> => {
-      const state = await this.states.loadSnapshotState(snap.id);
-      if (!state) throw new DiffException(DiffErrorCode.NoSnapshot, `snapshot ${snap.id} has no stored content`);
-      const findings = withFindings && snap.findingSetHash ? (await this.snapshots.findingsOfSet(snap.findingSetHash)).map(storedFinding) : [];
-      this.analysed++;
-      const posture = analyzePosture(state, this.excluded);
-      return { ref: refOf(snap), state, posture, findings, reachability: analyzeReachability(state, this.excluded) };
-    })();
-    this.sides.set(key, work);
-    work.catch(() => this.sides.delete(key));
-    return work;
+  /**
+   * A snapshot analysed. Keyed by content, not by id: snapshots with the same sets, profile,
+   * services and node pools hold the same state, so an unchanged snapshot reuses its
+   * predecessor's analysis.
+   */
+  private async side(snap: Snapshot, withFindings: boolean): Promise<Side> {
+    const content = {
+      sets: [snap.policySetHash, snap.workloadSetHash, snap.namespaceSetHash, withFindings ? snap.findingSetHash : null],
+      networkProfile: snap.networkProfile,
+      kubernetesVersion: snap.kubernetesVersion,
+      services: snap.services,
+      nodePools: snap.nodePools,
+    };
+    const key = sha256(canonicalJson(content));
+    let work = this.sides.get(key);
+    if (!work) {
+      work = (async () => {
+        const state = await this.states.loadSnapshotState(snap.id);
+        if (!state) throw new DiffException(DiffErrorCode.NoSnapshot, `snapshot ${snap.id} has no stored content`);
+        const findings = withFindings && snap.findingSetHash ? (await this.snapshots.findingsOfSet(snap.findingSetHash)).map(storedFinding) : [];
+        this.analysed++;
+        const posture = analyzePosture(state, this.excluded);
+        return { state, posture, findings, reachability: analyzeReachability(state, this.excluded) };
+      })();
+      this.sides.set(key, work);
+      const failed = work;
+      failed.catch(() => this.sides.delete(key));
+    }
+    return { ref: refOf(snap), ...(await work) };
   }
 }
 
