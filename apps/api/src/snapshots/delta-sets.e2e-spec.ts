@@ -92,8 +92,15 @@ describe('delta content sets', () => {
     expect(p3.find((r) => r.namespace === 'team-1')?.default_deny_ingress).toBe(true);
     expect(p3.find((r) => r.namespace === 'team-2')?.default_deny_ingress).toBe(true);
     expect(p3.find((r) => r.namespace === 'team-24')?.default_deny_ingress).toBe(false);
-    const ns = (await request(t.app.getHttpServer()).get(`/api/clusters/${clusterId}/namespaces/team-3`).set(auth).expect(200)).body;
-    expect(JSON.stringify(ns)).toContain('team-3');
+    // The namespace pages read the delta too: team-3 (no policy, relabelled) and team-1 (new deny).
+    const page = async (ns: string) => (await request(t.app.getHttpServer()).get(`/api/clusters/${clusterId}/namespaces/${ns}`).set(auth).expect(200)).body;
+    const team3 = await page('team-3');
+    expect(team3.snapshot.id).toBe(s3.snapshotId);
+    expect(team3.namespace).toMatchObject({ name: 'team-3', pods: 2, workloads: 1, policies: 0, ingress: { defaultDeny: false }, egress: { defaultDeny: false } });
+    expect(team3.workloads.map((w: { name: string; pods: number; labels: Record<string, string> }) => [w.name, w.pods, w.labels?.app])).toEqual([['web', 2, 'web-v2']]);
+    const team1 = await page('team-1');
+    expect(team1.namespace).toMatchObject({ pods: 2, policies: 1, ingress: { defaultDeny: true }, egress: { defaultDeny: true } });
+    expect(team1.workloads[0]).toMatchObject({ name: 'web', ingress: { isolated: true, policies: ['deny'] } });
 
     // Retention prunes the snapshots holding the base sets; the base stays while the delta needs it.
     const retention = t.app.get(RetentionRepository);
