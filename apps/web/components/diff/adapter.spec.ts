@@ -37,7 +37,7 @@ const EMPTY: ClusterDiff = {
   labels: [],
   namespaces: [],
   findings: { opened: [], resolved: [] },
-  reachability: { namespacePairs: [], workloadPairs: null, workloadPairsTotal: null, truncated: false },
+  reachability: { namespacePairs: [], namespacePairsTotal: 0, namespacePairsTruncated: false, workloadPairs: null, workloadPairsTotal: null, truncated: false },
   verdict: { opens: 0, closes: 0, breaksDefaultDeny: [], basis: 'workloads', fails: false },
 };
 const fig = (dd: boolean, coverage: number) => ({ isolatedPods: 1, coverage, defaultDeny: dd });
@@ -52,6 +52,13 @@ describe('toDiffView', () => {
     expect(v.summary.find((s) => s.key === 'driftedPolicies')).toEqual({ key: 'driftedPolicies', label: 'Drifted policies', value: 0 });
   });
 
+  it('keeps the count of every pair when the API listed only the first of them', () => {
+    const pair = { from: 'a', to: 'b', before: 'All Connections', after: 'No Connections', opened: '', closed: 'All Connections', causes: [] };
+    const v = toDiffView({ ...EMPTY, reachability: { namespacePairs: [pair], namespacePairsTotal: 34989, namespacePairsTruncated: true, workloadPairs: null, workloadPairsTotal: null, truncated: false } });
+    expect(v.pairs).toHaveLength(1);
+    expect(v.pairsTotal).toBe(34989);
+  });
+
   it('maps policies (unified diff lines), label effects with drift, namespaces, pairs with causes and the verdict', () => {
     const drift = { policy: { kind: 'NetworkPolicy', namespace: 'pay', name: 'api-ingress' }, before: 12, after: 0, drift: true, policyChanged: false };
     const v = toDiffView({
@@ -60,7 +67,7 @@ describe('toDiffView', () => {
       labels: [{ scope: 'workload', namespace: 'pay', workload: 'Deployment/api', added: [], removed: [], changed: [{ key: 'app', before: 'api', after: 'api2' }], effects: [drift] }],
       drift: [drift],
       namespaces: [{ namespace: 'pay', change: 'changed', excluded: false, before: { pods: 3, policies: 1, ingress: fig(true, 1), egress: fig(false, 0) }, after: { pods: 3, policies: 2, ingress: fig(false, 0.5), egress: fig(false, 0) }, ingressCoverageDelta: -50, egressCoverageDelta: 0 }],
-      reachability: { namespacePairs: [{ from: 'web', to: 'pay', before: 'No Connections', after: 'TCP 80', opened: 'TCP 80', closed: '', causes: [{ type: 'policy', kind: 'NetworkPolicy', namespace: 'pay', name: 'allow-all', change: 'added' }] }], workloadPairs: null, workloadPairsTotal: null, truncated: false },
+      reachability: { namespacePairs: [{ from: 'web', to: 'pay', before: 'No Connections', after: 'TCP 80', opened: 'TCP 80', closed: '', causes: [{ type: 'policy', kind: 'NetworkPolicy', namespace: 'pay', name: 'allow-all', change: 'added' }] }], namespacePairsTotal: 1, namespacePairsTruncated: false, workloadPairs: null, workloadPairsTotal: null, truncated: false },
       verdict: { opens: 1, closes: 0, breaksDefaultDeny: [{ namespace: 'pay', direction: 'ingress' }], basis: 'workloads', fails: true },
     });
     expect(v.policies[0]).toMatchObject({ op: 'added', name: 'allow-all', lines: [{ op: '+', text: 'a: 1' }] });
