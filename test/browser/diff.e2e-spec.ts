@@ -67,6 +67,26 @@ describe('diff and what-if pages in a browser', () => {
     await shot(page, 'diff');
   });
 
+  it('lists the first pairs when asked for fewer, says how many there are, and lists them all on request', async () => {
+    const from = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
+    const full = await p.api<ApiDiff>(`/clusters/${weu.id}/diff?from=${from}`, 'auditor');
+    const total = full.reachability!.namespacePairsTotal;
+    expect(total).toBeGreaterThan(3);
+    const page = await p.newPage('auditor');
+    await page.goto(`${p.web.url}/clusters/${weu.id}/diff?from=${from}&pairs=3`, { waitUntil: 'load' });
+    const pairs = page.locator('[data-testid="reach-pairs"] [data-testid="reach-change"]');
+    expect(await pairs.count()).toBe(3);
+    expect(await page.getByTestId('pairs-truncated').innerText()).toContain(`Showing the first 3 of ${total} namespace pairs`);
+    // The summary still counts every pair.
+    expect(await page.locator('[data-testid="diff-summary"] .fact[data-key="pairsChanged"] dd').innerText()).toBe(String(total));
+    await page.getByRole('link', { name: 'List them all' }).click();
+    await page.waitForURL((u) => u.searchParams.get('pairs') === String(total));
+    await pairs.nth(total - 1).waitFor();
+    expect(await pairs.count()).toBe(total);
+    expect(await page.getByTestId('pairs-truncated').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('runs a pasted policy on the what-if page and shows the verdict the API returns', async () => {
     const ns = (await p.api<{ items: { name: string; excluded: boolean }[] }>(`/clusters/${weu.id}/posture?limit=50`)).items.find((i) => !i.excluded)!.name;
     const body = { manifests: ALLOW_ALL(ns) };

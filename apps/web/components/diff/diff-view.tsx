@@ -137,19 +137,26 @@ export interface DiffViewProps {
   /** The diff page's link toggling `workloads=true`; absent on the what-if page. */
   workloadsHref?: string;
   workloadsShown?: boolean;
+  /** The same view listing every pair, when the API listed only the first ones. */
+  allPairsHref?: string;
   fromLabel?: string | null;
 }
 
 /** A truncated list says so: the counts above are over every pair, the list holds the first ones. */
-function ShownOf({ shown, total, what }: { shown: number; total: number; what: string }) {
+function ShownOf({ shown, total, what, allHref }: { shown: number; total: number; what: string; allHref?: string }) {
   return (
     <p className="muted" data-testid="pairs-truncated">
-      Showing the first {shown.toLocaleString('en-US')} of {total.toLocaleString('en-US')} {what}, in namespace order; the counts above include them all.
+      Showing the first {shown.toLocaleString('en-US')} of {total.toLocaleString('en-US')} {what}, in namespace order; the counts above include them all.{' '}
+      {allHref ? (
+        <Link href={allHref} scroll={false}>
+          List them all
+        </Link>
+      ) : null}
     </p>
   );
 }
 
-export function DiffView({ diff, clusterId, workloadsHref, workloadsShown }: DiffViewProps) {
+export function DiffView({ diff, clusterId, workloadsHref, workloadsShown, allPairsHref }: DiffViewProps) {
   const v: DiffViewModel = toDiffView(diff);
   const drift = v.labels.flatMap((l) => l.effects.filter((e) => e.drift).map((e) => ({ ...e, target: l.target })));
   return (
@@ -290,7 +297,7 @@ export function DiffView({ diff, clusterId, workloadsHref, workloadsShown }: Dif
       </Section>
 
       <Section id="reachability" title="Reachability: namespace pairs whose connectivity changed" count={v.pairsTotal}>
-        {v.pairsTotal > v.pairs.length ? <ShownOf shown={v.pairs.length} total={v.pairsTotal} what="namespace pairs" /> : null}
+        {v.pairsTotal > v.pairs.length ? <ShownOf shown={v.pairs.length} total={v.pairsTotal} what="namespace pairs" allHref={allPairsHref} /> : null}
         {v.pairs.length ? <ReachList clusterId={clusterId} rows={v.pairs} testid="reach-pairs" /> : <p className="muted">No namespace pair gained or lost a connection.</p>}
         {workloadsHref ? (
           <p>
@@ -302,7 +309,7 @@ export function DiffView({ diff, clusterId, workloadsHref, workloadsShown }: Dif
         {v.workloadPairs ? (
           <>
             <h3>Workload pairs ({v.workloadPairsTotal ?? v.workloadPairs.length})</h3>
-            {v.workloadPairsTotal !== null && v.workloadPairsTotal > v.workloadPairs.length ? <ShownOf shown={v.workloadPairs.length} total={v.workloadPairsTotal} what="workload pairs" /> : null}
+            {v.workloadPairsTotal !== null && v.workloadPairsTotal > v.workloadPairs.length ? <ShownOf shown={v.workloadPairs.length} total={v.workloadPairsTotal} what="workload pairs" allHref={allPairsHref} /> : null}
             {v.workloadPairs.length ? <ReachList clusterId={clusterId} rows={v.workloadPairs} testid="reach-workloads" /> : <p className="muted">No workload pair changed.</p>}
           </>
         ) : null}

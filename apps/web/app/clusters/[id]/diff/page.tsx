@@ -16,7 +16,7 @@ import { can, leastRoleFor, ROLE_LABEL } from '../../../../lib/permissions';
 import { getSession } from '../../../../lib/session';
 import { AppHeader } from '../../../_components/app-header';
 import { ApiErrorState } from '../../../_components/state-message';
-import { diffHref, parseDiffParams, presets } from './search-params';
+import { diffHref, MAX_PAIRS, parseDiffParams, presets, type DiffParams } from './search-params';
 import '../cluster.css';
 import '../../../../components/diff/diff.css';
 
@@ -36,6 +36,15 @@ async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
 }
 
 const SNAPSHOT_PICKS = 200;
+
+/** When the API listed only the first pairs: the same view listing all of them (up to the ceiling). */
+function allPairsHref(id: string, p: DiffParams, d: ApiDiff): string | undefined {
+  const r = d.reachability;
+  if (!r) return undefined;
+  const total = Math.max(r.namespacePairsTotal ?? 0, r.workloadPairsTotal ?? 0);
+  const listed = Math.max(r.namespacePairs.length, r.workloadPairs?.length ?? 0);
+  return total > listed ? diffHref(id, { ...p, pairs: Math.min(total, MAX_PAIRS) }) : undefined;
+}
 
 function SnapshotOptions({ snapshots }: { snapshots: SnapshotSummary[] }) {
   return (
@@ -59,7 +68,7 @@ export default async function DiffPage({ params, searchParams }: PageProps) {
     settle(apiClient.getCluster(id)),
     allowed ? settle(apiClient.listSnapshots(id)) : null,
     allowed && p.from
-      ? settle(apiClient.get<ApiDiff>(`/clusters/${enc}/diff`, { from: p.from, to: p.to ?? undefined, workloads: p.workloads ? 'true' : undefined }))
+      ? settle(apiClient.get<ApiDiff>(`/clusters/${enc}/diff`, { from: p.from, to: p.to ?? undefined, workloads: p.workloads ? 'true' : undefined, pairLimit: p.pairs ? String(p.pairs) : undefined }))
       : null,
   ]);
   if ('error' in clusterR && (clusterR.error.statusCode === 404 || clusterR.error.statusCode === 400)) notFound();
@@ -129,6 +138,7 @@ export default async function DiffPage({ params, searchParams }: PageProps) {
                 diff={diffR.ok}
                 clusterId={id}
                 workloadsHref={diffHref(id, { ...p, workloads: !p.workloads })}
+                allPairsHref={allPairsHref(id, p, diffR.ok)}
                 workloadsShown={p.workloads}
                 fromLabel={isSnapshot(p.from) ? `snapshot ${p.from.slice(0, 8)}` : p.from}
               />
