@@ -1,16 +1,18 @@
 // Builds the Nest application exactly as production runs it; tests use this too, so supertest
 // exercises the real pipes, guard, filter and routes.
 import 'reflect-metadata';
-import { type INestApplication, BadRequestException, ValidationPipe } from '@nestjs/common';
+import { type INestApplication, BadRequestException, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { ValidationError } from 'class-validator';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule, type AppOverrides } from './app.module';
 import type { AppConfig } from './config/env.schema';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { RejectNulPipe } from './common/reject-nul.pipe';
+import { MetricsService } from './metrics/metrics.service';
 import { ReadCacheMiddleware } from './read-cache/read-cache.middleware';
 
 function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
@@ -24,9 +26,20 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, overrides), { bufferLogs: true, bodyParser: true });
   app.useLogger(app.get(Logger));
+  // Request durations for /metrics, recorded when each response finishes (cached answers too).
+  const metrics = app.get(MetricsService);
+  app.use((req: IncomingMessage & { route?: { path: string }; baseUrl?: string }, res: ServerResponse, next: () => void) => {
+    const t0 = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = req.route ? `${req.baseUrl ?? ''}${req.route.path}` : String(res.getHeader('Cache-Status') ?? '').includes('hit') ? 'read-cache' : 'unmatched';
+      metrics.request(req.method ?? 'GET', route, res.statusCode, Number(process.hrtime.bigint() - t0) / 1e9);
+    });
+    next();
+  });
   // First of all middleware: cached reads are answered here (see read-cache.middleware.ts).
   app.use(app.get(ReadCacheMiddleware).handle);
-  app.setGlobalPrefix('api');
+  // Prometheus scrapes /metrics at the root; everything else is under /api.
+  app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(

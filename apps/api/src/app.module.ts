@@ -1,5 +1,6 @@
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { MetricsModule } from './metrics/metrics.module';
 import type { IncomingMessage } from 'node:http';
 import type { AuthedRequest } from './auth/principal';
 import { AuthModule } from './auth/auth.module';
@@ -63,7 +64,7 @@ export class AppModule {
             level: config.LOG_LEVEL,
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
             genReqId: assignRequestId,
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
+            autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/api/health') === true || req.url === '/metrics' },
             // Who made the request (set by the AuthGuard), on the completion line.
             customProps: (req: IncomingMessage) => {
               const p = (req as AuthedRequest).principal;
@@ -92,6 +93,7 @@ export class AppModule {
         AnalyzeModule,
         EvidenceModule,
         PoliciesModule,
+        MetricsModule,
       ],
     };
   }

@@ -7,6 +7,7 @@ import PgBoss from 'pg-boss';
 import type { AlertKind, WebhookFormat } from '@kordon/contracts';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
+import { MetricsService } from '../metrics/metrics.service';
 import { InFlightWork } from '../prisma/in-flight-work';
 import type { SecretBox } from '../secrets/secret-box';
 import { SECRET_BOX } from '../secrets/secrets.module';
@@ -40,6 +41,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly work: InFlightWork,
     events: SnapshotEvents,
+    private readonly metrics: MetricsService,
   ) {
     events.on((e) => this.evaluateCluster(e.clusterId, new Date()).then(() => undefined));
   }
@@ -112,6 +114,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
       openedAt: alert.openedAt.toISOString(), resolvedAt: alert.resolvedAt?.toISOString() ?? null,
     });
     await this.repo.recordDelivery({ alertId: alert.id, webhookId: webhook.id, attempt, ok: r.ok, httpStatus: r.status, error: r.error, durationMs: r.durationMs });
+    this.metrics.alertDeliveries.inc({ format: webhook.format, outcome: r.ok ? 'delivered' : 'failed' });
     if (!r.ok) throw new Error(`delivery to webhook ${webhook.name} failed: ${r.error ?? `HTTP ${r.status}`}`);
   }
 

@@ -33,6 +33,8 @@ const GROUPS: Record<Exclude<Group, 'PUBLIC'>, Role[]> = {
  */
 const ROUTES: Record<string, Group> = {
   'GET /api/health': 'PUBLIC',
+  'GET /api/health/live': 'PUBLIC',
+  'GET /api/health/ready': 'PUBLIC',
   // clusters
   'GET /api/clusters': 'READ_AGGREGATES',
   'GET /api/clusters/{id}': 'READ_AGGREGATES',

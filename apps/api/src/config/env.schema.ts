@@ -98,6 +98,8 @@ export const envSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
       }
     }),
+  /** When set, GET /metrics needs it as a bearer token (Prometheus `authorization` credentials). */
+  KORDON_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   KORDON_DATA_DIR: z.string().default('.kordon'),
   KORDON_EMBEDDED_PG_PORT: port(54329),
   KORDON_SCHEDULE_MINUTES: z.coerce.number().int().min(5).max(10080).default(60),

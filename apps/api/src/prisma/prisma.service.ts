@@ -4,6 +4,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
+import { Pool } from 'pg';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { InFlightWork } from './in-flight-work';
@@ -14,8 +15,13 @@ const DRAIN_MS = 10_000;
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   private readonly logger = new Logger(PrismaService.name);
 
+  /** The connection pool under the adapter (its counts are exported at /metrics). */
+  readonly pool: Pool;
+
   constructor(@Inject(APP_CONFIG) config: AppConfig, private readonly work: InFlightWork) {
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 10 }) });
+    const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    this.pool = pool;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,7 +5,10 @@ import { Injectable, Logger } from '@nestjs/common';
 
 export interface SnapshotFinished {
   clusterId: string;
+  clusterName: string;
   snapshotId: string;
+  /** From start to commit or failure (wall clock, also for seeded history dated in the past). */
+  durationMs: number;
   status: 'succeeded' | 'failed';
   startedAt: Date;
 }

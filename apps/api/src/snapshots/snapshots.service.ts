@@ -81,7 +81,7 @@ export class SnapshotsService implements OnApplicationShutdown {
       this.active.delete(id);
     }
     if (outcome.status === 'succeeded' || outcome.status === 'failed') {
-      await this.events.emit({ clusterId: cluster.id, snapshotId: id, status: outcome.status, startedAt });
+      await this.events.emit({ clusterId: cluster.id, clusterName: cluster.name, snapshotId: id, durationMs: Date.now() - began, status: outcome.status, startedAt });
     }
     return outcome;
   }
