@@ -5,6 +5,7 @@ import { type INestApplication, BadRequestException, RequestMethod, ValidationPi
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { ValidationError } from 'class-validator';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -36,6 +37,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     });
     next();
   });
+  // Security headers on every answer, cached ones included. The API answers JSON: nothing in it
+  // may load or frame anything. Its docs page (Swagger UI) needs its own inline script and styles.
+  const docsHeaders = helmet({
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+  });
+  const apiHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] } } });
+  app.use((req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => (req.url?.startsWith('/api/docs') ? docsHeaders : apiHeaders)(req, res, next));
+  // Browsers reach the API through the web app's same-origin proxy; a cross-origin page may call
+  // it only from KORDON_WEB_ORIGIN when that is set (no origin is allowed otherwise).
+  app.enableCors({ origin: config.KORDON_WEB_ORIGIN ? [config.KORDON_WEB_ORIGIN] : false, credentials: false, maxAge: 600 });
   // First of all middleware: cached reads are answered here (see read-cache.middleware.ts).
   app.use(app.get(ReadCacheMiddleware).handle);
   // Prometheus scrapes /metrics at the root; everything else is under /api.

@@ -98,6 +98,11 @@ export const envSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
       }
     }),
+  /** An origin (scheme://host[:port]) whose pages may call the API cross-origin; unset: none. */
+  KORDON_WEB_ORIGIN: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://kordon.example.com (scheme and host, no path)')
+    .optional(),
   /** When set, GET /metrics needs it as a bearer token (Prometheus `authorization` credentials). */
   KORDON_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   KORDON_DATA_DIR: z.string().default('.kordon'),
