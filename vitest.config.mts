@@ -23,6 +23,9 @@ export default defineConfig({
     globalSetup: ['apps/api/test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what a user would wait for: a server re-render on a loaded CI machine
+    // can take more than vitest's default second (the cluster page's pager failed so in CI).
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
