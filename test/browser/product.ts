@@ -29,6 +29,9 @@ export interface Product {
   cluster(name: string): Promise<ClusterSummary>;
   /** A new page (own context, own cookies) signed in as `role`. */
   newPage(role: Role, viewport?: { width: number; height: number }): Promise<Page>;
+  /** What the browser refused under the pages' Content-Security-Policy, on every page opened. */
+  cspViolations: string[];
+  /** Closes everything; fails when a page hit the Content-Security-Policy. */
   close(): Promise<void>;
 }
 
@@ -77,13 +80,16 @@ export async function startProduct(opts: StartProductOptions = {}): Promise<Prod
       async newPage(role, viewport = { width: 1366, height: 900 }) {
         const context = await browser.newContext({ viewport });
         const page = await context.newPage();
+        watchCsp(page, product.cspViolations);
         await signIn(page, web.url, tokens[role]);
         return page;
       },
+      cspViolations: [],
       async close() {
         await browser.close().catch(() => undefined);
         await web.stop();
         await t.close();
+        if (product.cspViolations.length) throw new Error(`the Content-Security-Policy blocked: ${product.cspViolations.join(' | ')}`);
       },
     };
     return product;
@@ -91,6 +97,13 @@ export async function startProduct(opts: StartProductOptions = {}): Promise<Prod
     await t.close();
     throw err;
   }
+}
+
+/** Collects Chromium's Content-Security-Policy refusals on `page` into `into`. */
+export function watchCsp(page: Page, into: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) into.push(`${page.url()}: ${m.text()}`);
+  });
 }
 
 /** Signs `page` in with an API token through the sign-in form, as a user would. */
