@@ -58,15 +58,19 @@ export class ClustersRepository {
     return this.prisma.cluster.update({ where: { id }, data: { deletedAt: at, enabled: false, name: undefined } });
   }
 
-  /** Enabled clusters whose last snapshot started at least one interval ago (or never). */
-  async due(now: Date): Promise<{ id: string }[]> {
+  /**
+   * Enabled clusters whose last snapshot started at least one interval ago (or never); the
+   * interval is the cluster's schedule minutes, or `everySeconds` for all when given.
+   */
+  async due(now: Date, everySeconds?: number): Promise<{ id: string }[]> {
+    const seconds = everySeconds ?? null;
     return this.prisma.$queryRaw<{ id: string }[]>`
       SELECT c.id FROM cluster c
       LEFT JOIN LATERAL (
         SELECT started_at FROM snapshot s WHERE s.cluster_id = c.id ORDER BY started_at DESC LIMIT 1
       ) last ON true
       WHERE c.enabled AND c.deleted_at IS NULL
-        AND (last.started_at IS NULL OR last.started_at + make_interval(mins => c.schedule_minutes) <= ${now})
+        AND (last.started_at IS NULL OR last.started_at + COALESCE(make_interval(secs => ${seconds}::int), make_interval(mins => c.schedule_minutes)) <= ${now})
       ORDER BY last.started_at NULLS FIRST`;
   }
 }

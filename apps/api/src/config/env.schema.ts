@@ -108,6 +108,24 @@ export const envSchema = z.object({
   KORDON_DATA_DIR: z.string().default('.kordon'),
   KORDON_EMBEDDED_PG_PORT: port(54329),
   KORDON_SCHEDULE_MINUTES: z.coerce.number().int().min(5).max(10080).default(60),
+  /**
+   * Every cluster is due this many seconds after its last snapshot started, in place of its
+   * schedule minutes; the scheduler then ticks every quarter of it. For tests and drills; unset
+   * in production.
+   */
+  KORDON_SCHEDULE_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds 2-3600' })
+    .int('must be a whole number of seconds 2-3600')
+    .min(2, 'must be a whole number of seconds 2-3600')
+    .max(3600, 'must be a whole number of seconds 2-3600')
+    .optional(),
+  /** A running snapshot whose worker has not beaten for this long was interrupted (crash, SIGKILL). */
+  KORDON_HEARTBEAT_SILENCE_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds 4-3600' })
+    .int('must be a whole number of seconds 4-3600')
+    .min(4, 'must be a whole number of seconds 4-3600')
+    .max(3600, 'must be a whole number of seconds 4-3600')
+    .default(120),
   KORDON_READ_CACHE_MB: z.coerce
     .number({ message: 'must be a whole number of megabytes 0-4096' })
     .int('must be a whole number of megabytes 0-4096')

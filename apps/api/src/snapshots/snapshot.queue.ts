@@ -34,7 +34,7 @@ export class SnapshotQueue implements OnApplicationBootstrap, OnApplicationShutd
       await boss.work<SnapshotJobData>(SNAPSHOT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
         const outcome = await this.snapshots.run(job.data.clusterId, { trigger: job.data.trigger });
         if (outcome.status === 'already-running') {
-          await this.boss?.send(SNAPSHOT_QUEUE, job.data, { singletonKey: job.data.clusterId, startAfter: RETRY_WHEN_BUSY_SECONDS });
+          await this.boss?.send(SNAPSHOT_QUEUE, job.data, { singletonKey: job.data.clusterId, startAfter: Math.min(RETRY_WHEN_BUSY_SECONDS, this.config.KORDON_SCHEDULE_SECONDS ?? RETRY_WHEN_BUSY_SECONDS) });
         }
         this.logger.log({ clusterId: job.data.clusterId, ...outcome }, 'snapshot job done');
       });

@@ -35,6 +35,7 @@ export type RunOutcome =
   | { snapshotId: null; status: 'disabled' };
 
 const PROGRESS_EVERY_MS = 500;
+/** Workers beat every 10 s, and at least four times within the heartbeat silence that fails them. */
 const HEARTBEAT_EVERY_MS = 10_000;
 
 @Injectable()
@@ -64,7 +65,9 @@ export class SnapshotsService implements OnApplicationShutdown {
     if (!id) return { snapshotId: null, status: 'already-running' };
     const abort = new AbortController();
     this.active.set(id, abort);
-    const beat = setInterval(() => void this.work.track(this.snapshots.heartbeat(id)).catch(() => undefined), HEARTBEAT_EVERY_MS);
+    this.logger.log({ clusterId: cluster.id, snapshotId: id, trigger: opts.trigger }, 'snapshot started');
+    const beatMs = Math.min(HEARTBEAT_EVERY_MS, (this.config.KORDON_HEARTBEAT_SILENCE_SECONDS * 1000) / 4);
+    const beat = setInterval(() => void this.work.track(this.snapshots.heartbeat(id)).catch(() => undefined), beatMs);
     beat.unref();
     let outcome: RunOutcome;
     try {

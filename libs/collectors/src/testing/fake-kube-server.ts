@@ -30,6 +30,8 @@ export interface FakeKubeServerOptions {
    * token, as an API server does when a paged list outlives etcd compaction.
    */
   expireContinue?: string[];
+  /** Every answer waits this long (a slow API server, so snapshots outlast scheduler ticks). */
+  delayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -115,7 +117,10 @@ export class FakeKubeServer {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (options.delayMs) setTimeout(() => this.handle(req, res), options.delayMs);
+      else this.handle(req, res);
+    });
   }
 
   static async start(options: FakeKubeServerOptions): Promise<FakeKubeServer> {
