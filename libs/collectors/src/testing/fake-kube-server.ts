@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stringify } from 'yaml';
 import type { CrdPlural, KubeDataset } from './synthetic-cluster';
-import { testTls } from './test-tls';
+import { testTls, type TestTls } from './test-tls';
 
 type Obj = Record<string, unknown>;
 
@@ -89,7 +89,8 @@ function status(code: number, reason: string, message: string, details?: Obj): s
 
 export class FakeKubeServer {
   readonly requests: RecordedRequest[] = [];
-  readonly token: string;
+  /** Mutable: a token revoked or rotated on the cluster's side answers 401 from then on. */
+  token: string;
   readonly ca: string;
   private readonly routes = new Map<string, Route>();
   private readonly sockets = new Set<Socket>();
@@ -102,7 +103,8 @@ export class FakeKubeServer {
 
   private constructor(
     private readonly server: https.Server,
-    private readonly options: FakeKubeServerOptions,
+    /** Mutable: `forbid`, `hang` and `fail` are read per request. */
+    readonly options: FakeKubeServerOptions,
     ca: string,
   ) {
     this.token = options.token ?? randomBytes(24).toString('hex');
@@ -173,6 +175,15 @@ export class FakeKubeServer {
       contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'kordon' } }],
       'current-context': 'fake',
     });
+  }
+
+  /**
+   * Presents another certificate to new connections (a certificate rotated on the cluster's
+   * side); `undefined` returns to the one this server's kubeconfig trusts.
+   */
+  presentCertificate(tls: TestTls | undefined): void {
+    const use = tls ?? testTls();
+    this.server.setSecureContext({ cert: use.cert, key: use.key });
   }
 
   async close(): Promise<void> {
