@@ -30,6 +30,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       };
     } else if (isBodyParserError(exception)) {
       body = { statusCode: exception.status, error: REASONS[exception.status] ?? 'Bad Request', message: exception.message };
+    } else if (isDatabaseUnavailable(exception)) {
+      // PostgreSQL restarting or unreachable is an outage, not a bug: 503 so clients and load
+      // balancers retry; the pool reconnects by itself once the server is back.
+      this.logger.warn({ err: { message: exception instanceof Error ? exception.message.split('\n')[0] : String(exception) } }, 'database unavailable');
+      body = { statusCode: 503, error: REASONS[503], message: 'The database is unavailable; try again shortly' };
     } else {
       const errorId = randomUUID();
       // Only message and stack: whole error objects can carry clients, requests and headers.
@@ -47,4 +52,24 @@ function isBodyParserError(e: unknown): e is { status: number; message: string }
     typeof (e as { status: unknown }).status === 'number' &&
     (e as { status: number }).status >= 400 && (e as { status: number }).status < 500 && HttpStatus[(e as { status: number }).status] !== undefined
   );
+}
+
+/** Network errors, PostgreSQL's connection-exception/shutdown SQLSTATEs, Prisma's "cannot reach" codes. */
+const DB_DOWN_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'P1001', 'P1002', 'P1017',
+]);
+const DB_DOWN_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'DatabaseDoesNotExist']);
+const DB_DOWN_MESSAGE = /Connection terminated|Can't reach database server|terminating connection due to administrator command|the database system is (starting up|shutting down)|Connection refused|timeout exceeded when trying to connect/i;
+
+/** True when an error (or one it wraps) says the database cannot be reached right now. */
+export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  const o = e as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: unknown; errors?: unknown };
+  if (typeof o.code === 'string' && DB_DOWN_CODES.has(o.code)) return true;
+  if (typeof o.kind === 'string' && DB_DOWN_KINDS.has(o.kind)) return true;
+  if (typeof o.message === 'string' && DB_DOWN_MESSAGE.test(o.message)) return true;
+  if (Array.isArray(o.errors) && o.errors.some((x) => isDatabaseUnavailable(x, depth + 1))) return true;
+  const meta = o.meta as { driverAdapterError?: unknown } | undefined;
+  return isDatabaseUnavailable(o.cause, depth + 1) || isDatabaseUnavailable(meta?.driverAdapterError, depth + 1) || isDatabaseUnavailable(meta, depth + 1);
 }

@@ -69,12 +69,16 @@ interface ArmFailure {
 
 /** Maps an SDK/credential error to a stable code and a message that says what to grant. */
 export function describeArmError(err: unknown, what: string, timeoutMs: number): ArmFailure {
-  const e = (err ?? {}) as { statusCode?: number; code?: string; name?: string; message?: string; details?: unknown };
+  const e = (err ?? {}) as { statusCode?: number; code?: string; name?: string; message?: string; details?: unknown; errorResponse?: unknown };
   const armCode = asObj(asObj(e.details)?.error)?.code ?? e.code;
   const detail = (e.message ?? String(err)).split('\n')[0].slice(0, 400);
   if (e.name === 'AbortError' || e.name === 'TimeoutError') return { code: 'timeout', message: `${what}: ARM did not answer within ${timeoutMs} ms` };
   if (e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationError' || e.name === 'AggregateAuthenticationError') {
-    return { code: 'unauthorized', message: `${what}: no Azure token could be obtained (${e.name}): ${detail}` };
+    // An AuthenticationError's first line is only `invalid_client Status code: 401`; Entra ID's
+    // description (e.g. AADSTS7000222: the client secret expired) is what says what to fix.
+    const description = asObj(e.errorResponse)?.errorDescription;
+    const why = typeof description === 'string' && description.trim() ? `${detail}: ${description.trim().split('\n')[0].slice(0, 400)}` : detail;
+    return { code: 'unauthorized', message: `${what}: no Azure token could be obtained (${e.name}): ${why}` };
   }
   switch (e.statusCode) {
     case 401:

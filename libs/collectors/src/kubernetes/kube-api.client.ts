@@ -45,6 +45,25 @@ export interface KubeApi {
 export interface KubeApiOptions {
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Retries of a transient failure (5xx, 429, connection reset); default 2. */
+  retries?: number;
+  /** First backoff; doubled each retry, with jitter; default 250 ms. */
+  retryBaseMs?: number;
+}
+
+/** Longest wait a 429's Retry-After may impose before the retry. */
+const MAX_RETRY_AFTER_MS = 10_000;
+
+/**
+ * Failures worth another try of the same GET: the API server or a proxy in front of it had a
+ * bad moment (5xx, 429 from API Priority and Fairness, a connection reset mid-answer). Not
+ * 401/403/404, TLS, refused connections or timeouts: those fail the same way again (or already
+ * used up the time).
+ */
+function isTransient(err: unknown): boolean {
+  if (!(err instanceof KubeRequestError)) return false;
+  if (err.code === 'server-error') return err.status === undefined || err.status >= 500 || err.status === 429;
+  return err.code === 'unreachable' && /ECONNRESET|EPIPE|socket hang up|aborted/i.test(err.message);
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -92,7 +111,25 @@ export async function openKubeApi(kc: KubeConfig, options: KubeApiOptions): Prom
   const basePath = base.pathname.replace(/\/+$/, '');
   const transport = base.protocol === 'http:' ? http : https;
 
-  const get = (path: string, query?: Record<string, string | number | undefined>): Promise<unknown> => {
+  const retryAfterMs = new WeakMap<KubeRequestError, number>();
+  const retries = options.retries ?? 2;
+  const baseMs = options.retryBaseMs ?? 250;
+  const get = async (path: string, query?: Record<string, string | number | undefined>): Promise<unknown> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await getOnce(path, query);
+      } catch (err) {
+        if (attempt >= retries || !isTransient(err) || options.signal?.aborted) {
+          if (attempt > 0 && err instanceof KubeRequestError) err.message += ` (after ${attempt + 1} attempts)`;
+          throw err;
+        }
+        const backoff = baseMs * 2 ** attempt * (1 + Math.random() / 2);
+        await sleep(Math.max(backoff, retryAfterMs.get(err as KubeRequestError) ?? 0), options.signal);
+      }
+    }
+  };
+
+  const getOnce = (path: string, query?: Record<string, string | number | undefined>): Promise<unknown> => {
     const url = new URL(base.origin + basePath + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
     if (options.signal?.aborted) return Promise.reject(new KubeRequestError('aborted', 'collection aborted', path));
@@ -141,8 +178,11 @@ export async function openKubeApi(kc: KubeConfig, options: KubeApiOptions): Prom
           const statusBody = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
           const msg = statusMessage(statusBody, text);
           const code: KubeFailureCode =
-            status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : status === 410 ? 'expired' : 'server-error';
-          reject(new KubeRequestError(code, `GET ${path} on ${host}: HTTP ${status}${msg ? `: ${msg}` : ''}`, path, status, statusBody));
+            status === 429 ? 'server-error' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : status === 410 ? 'expired' : 'server-error';
+          const error = new KubeRequestError(code, `GET ${path} on ${host}: HTTP ${status}${msg ? `: ${msg}` : ''}`, path, status, statusBody);
+          const retryAfter = Number(res.headers['retry-after']);
+          if (Number.isFinite(retryAfter) && retryAfter >= 0) retryAfterMs.set(error, Math.min(retryAfter * 1000, MAX_RETRY_AFTER_MS));
+          reject(error);
         });
       });
       req.on('error', fail);
@@ -155,4 +195,16 @@ export async function openKubeApi(kc: KubeConfig, options: KubeApiOptions): Prom
     get,
     close: () => agent?.destroy(),
   };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

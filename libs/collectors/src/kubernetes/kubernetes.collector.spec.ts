@@ -230,6 +230,67 @@ describe('collectFromKubernetes', () => {
     expect(res.problems[0].message).toContain('503');
   });
 
+  it('retries a transient 5xx with backoff and succeeds; a persistent one fails after 3 attempts', async () => {
+    server = await startFakeKubeServer({ dataset: smallDataset(), faults: { pods: { kind: 'status', status: 503, times: 2 } } });
+    const ok = await collectFromKubernetes({ kubeconfigYaml: server.kubeconfig() });
+    expect(ok.problems).toEqual([]);
+    expect(ok.state!.pods).toHaveLength(5);
+    const pods = server.requests.filter((r) => r.path === '/api/v1/pods');
+    expect(pods.map((r) => r.status)).toEqual([503, 503, 200]);
+    // Backoff 250 ms, then 500 ms (each with up to 50 % jitter).
+    expect(pods[1].at - pods[0].at).toBeGreaterThanOrEqual(240);
+    expect(pods[2].at - pods[1].at).toBeGreaterThanOrEqual(490);
+
+    server.faults.pods = { kind: 'status', status: 502, times: 99 };
+    const before = server.requests.length;
+    const bad = await collectFromKubernetes({ kubeconfigYaml: server.kubeconfig() });
+    expect(bad.state).toBeNull();
+    expect(bad.problems).toEqual([expect.objectContaining({ code: 'server-error', object: '/api/v1/pods' })]);
+    expect(bad.problems[0].message).toContain('502');
+    expect(bad.problems[0].message).toContain('after 3 attempts');
+    expect(server.requests.slice(before).filter((r) => r.path === '/api/v1/pods')).toHaveLength(3);
+  });
+
+  it('retries a 429 after its Retry-After', async () => {
+    server = await startFakeKubeServer({ dataset: smallDataset(), faults: { nodes: { kind: 'status', status: 429, retryAfterSeconds: 1, times: 1 } } });
+    const res = await collectFromKubernetes({ kubeconfigYaml: server.kubeconfig() });
+    expect(res.problems).toEqual([]);
+    const nodes = server.requests.filter((r) => r.path === '/api/v1/nodes');
+    expect(nodes.map((r) => r.status)).toEqual([429, 200]);
+    expect(nodes[1].at - nodes[0].at).toBeGreaterThanOrEqual(990);
+  });
+
+  it('retries a page whose connection was reset mid-body, and reports a reset that persists', async () => {
+    const dataset = generateSyntheticCluster({ namespaces: 3, pods: 12, policies: 2, seed: 4 });
+    server = await startFakeKubeServer({ dataset, faults: { pods: { kind: 'reset', times: 1 } } });
+    const res = await collectFromKubernetes({ kubeconfigYaml: server.kubeconfig() }, { pageSize: 5 });
+    expect(res.problems).toEqual([]);
+    expect(res.state!.pods.map((p) => p.name)).toEqual(server.served('pods').map((p) => (p.metadata as { name: string }).name));
+    expect(server.requests.filter((r) => r.path === '/api/v1/pods').map((r) => r.status)).toEqual(['reset', 200, 200, 200]);
+
+    server.faults.pods = { kind: 'reset', times: 99 };
+    const bad = await collectFromKubernetes({ kubeconfigYaml: server.kubeconfig() }, { pageSize: 5 });
+    expect(bad.state).toBeNull();
+    expect(bad.problems).toEqual([expect.objectContaining({ code: 'unreachable', object: '/api/v1/pods' })]);
+    expect(bad.problems[0].message).toMatch(/ECONNRESET|aborted/);
+  });
+
+  it('does not retry 401, 403 or an untrusted certificate', async () => {
+    server = await startFakeKubeServer({ dataset: smallDataset(), forbid: ['services'] });
+    await collectFromKubernetes({ kubeconfigYaml: server.kubeconfig() });
+    expect(server.requests.filter((r) => r.path === '/api/v1/services')).toHaveLength(1);
+    const before = server.requests.length;
+    await collectFromKubernetes({ kubeconfigYaml: server.kubeconfig({ token: 'wrong' }) });
+    expect(server.requests.length - before).toBe(1);
+  });
+
+  it('collects from a cluster that answers slowly but within the timeout', async () => {
+    server = await startFakeKubeServer({ dataset: smallDataset(), delayMs: 150 });
+    const res = await collectFromKubernetes({ kubeconfigYaml: server.kubeconfig() }, { requestTimeoutMs: 5_000 });
+    expect(res.problems).toEqual([]);
+    expect(res.state!.pods).toHaveLength(5);
+  });
+
   it('reports a closed port and an unknown host as unreachable', async () => {
     server = await startFakeKubeServer({ dataset: smallDataset() });
     const probe = net.createServer().listen(0, '127.0.0.1');

@@ -32,6 +32,17 @@ export interface FakeArmServerOptions {
   forbid?: string[];
   /** Items per list page (exercises nextLink); default 100. */
   pageSize?: number;
+  /** Transient faults: each answers the next `times` requests (429 with Retry-After, 5xx). */
+  faults?: ArmFault[];
+  /** Tokens ARM knows but whose expiry has passed: answered 401 ExpiredAuthenticationToken. */
+  expiredTokens?: string[];
+}
+
+export interface ArmFault {
+  times: number;
+  status: number;
+  /** Sent as the Retry-After header (seconds), as ARM throttling does. */
+  retryAfterSeconds?: number;
 }
 
 export interface RecordedArmRequest {
@@ -39,6 +50,8 @@ export interface RecordedArmRequest {
   path: string;
   query: Record<string, string>;
   status: number;
+  /** Date.now() when the request arrived (the SDK's retry delays are measured from these). */
+  at: number;
 }
 
 const PROVIDER = 'microsoft.containerservice';
@@ -77,6 +90,8 @@ export class FakeArmServer {
   readonly requests: RecordedArmRequest[] = [];
   readonly ca: string;
   private readonly sockets = new Set<Socket>();
+  /** Faults can be changed while the server runs. */
+  faults: ArmFault[];
 
   private constructor(
     private readonly server: https.Server,
@@ -84,6 +99,7 @@ export class FakeArmServer {
     ca: string,
   ) {
     this.ca = ca;
+    this.faults = [...(options.faults ?? [])];
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -111,16 +127,30 @@ export class FakeArmServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'https://fake');
     const query = Object.fromEntries(url.searchParams.entries());
-    const record: RecordedArmRequest = { method: req.method ?? 'GET', path: url.pathname, query, status: 0 };
+    const record: RecordedArmRequest = { method: req.method ?? 'GET', path: url.pathname, query, status: 0, at: Date.now() };
     this.requests.push(record);
-    const send = (status: number, body: string) => {
+    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       record.status = status;
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'x-ms-request-id': `req-${this.requests.length}` });
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'x-ms-request-id': `req-${this.requests.length}`, ...headers });
       res.end(body);
     };
     // Drain any request body (the credential POST has none, but the SDK may send `{}`).
     req.resume();
 
+    const expired = this.options.expiredTokens?.find((t) => req.headers.authorization === `Bearer ${t}`);
+    if (expired) {
+      return send(401, armError('ExpiredAuthenticationToken', 'The access token expiry UTC time is earlier than current UTC time.'));
+    }
+    const fault = this.faults.find((f) => f.times > 0);
+    if (fault) {
+      fault.times -= 1;
+      if (fault.status === 429) {
+        return send(429, armError('TooManyRequests', 'The request is being throttled as the limit has been reached for operation type - Read.'),
+          fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
+      }
+      return send(fault.status, armError('InternalServerError', 'Encountered internal server error. Please try again.'),
+        fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
+    }
     if (req.headers.authorization !== `Bearer ${this.options.token}`) {
       return send(401, armError('InvalidAuthenticationToken', 'The access token is invalid.'));
     }

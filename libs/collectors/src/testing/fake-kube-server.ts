@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stringify } from 'yaml';
 import type { CrdPlural, KubeDataset } from './synthetic-cluster';
-import { testTls } from './test-tls';
+import { testTls, type TestTls } from './test-tls';
 
 type Obj = Record<string, unknown>;
 
@@ -30,15 +30,25 @@ export interface FakeKubeServerOptions {
    * token, as an API server does when a paged list outlives etcd compaction.
    */
   expireContinue?: string[];
-  /** Every answer waits this long (a slow API server, so snapshots outlast scheduler ticks). */
+  /** Transient faults per resource (or `version`); each answers its next `times` requests. */
+  faults?: Record<string, KubeFault>;
+  /** Every answer waits this long first: a cluster that answers slowly (and snapshots outlast scheduler ticks). */
   delayMs?: number;
 }
+
+/**
+ * `status`: an HTTP error with a Status body (5xx, or 429 with `retryAfterSeconds`).
+ * `reset`: the headers and half of the page are sent, then the connection is destroyed.
+ */
+export type KubeFault = { times: number } & ({ kind: 'status'; status: number; retryAfterSeconds?: number } | { kind: 'reset' });
 
 export interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
-  status: number | 'hung';
+  status: number | 'hung' | 'reset';
+  /** Date.now() when the request arrived (backoff between retries is measured from these). */
+  at: number;
 }
 
 interface Route {
@@ -79,21 +89,28 @@ function status(code: number, reason: string, message: string, details?: Obj): s
 
 export class FakeKubeServer {
   readonly requests: RecordedRequest[] = [];
-  readonly token: string;
+  /** Mutable: a token revoked or rotated on the cluster's side answers 401 from then on. */
+  token: string;
   readonly ca: string;
   private readonly routes = new Map<string, Route>();
   private readonly sockets = new Set<Socket>();
   private readonly resourceVersion = String(100000 + Math.floor(Math.random() * 1000));
   private readonly servedCache = new Map<string, Obj[]>();
   private readonly expired = new Set<string>();
+  /** Faults and delay can be changed while the server runs (a cluster that breaks, then heals). */
+  faults: Record<string, KubeFault>;
+  delayMs: number;
 
   private constructor(
     private readonly server: https.Server,
-    private readonly options: FakeKubeServerOptions,
+    /** Mutable: `forbid`, `hang` and `fail` are read per request. */
+    readonly options: FakeKubeServerOptions,
     ca: string,
   ) {
     this.token = options.token ?? randomBytes(24).toString('hex');
     this.ca = ca;
+    this.faults = { ...(options.faults ?? {}) };
+    this.delayMs = options.delayMs ?? 0;
     const d = options.dataset;
     const core = (resource: string, kind: string, namespaced: boolean, items: Obj[]): Route => ({
       resource, group: '', version: 'v1', kind, listKind: `${kind}List`, namespaced, items: () => this.cached(resource, () => stripTypeMeta(items)),
@@ -117,10 +134,7 @@ export class FakeKubeServer {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (options.delayMs) setTimeout(() => this.handle(req, res), options.delayMs);
-      else this.handle(req, res);
-    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res));
   }
 
   static async start(options: FakeKubeServerOptions): Promise<FakeKubeServer> {
@@ -163,6 +177,15 @@ export class FakeKubeServer {
     });
   }
 
+  /**
+   * Presents another certificate to new connections (a certificate rotated on the cluster's
+   * side); `undefined` returns to the one this server's kubeconfig trusts.
+   */
+  presentCertificate(tls: TestTls | undefined): void {
+    const use = tls ?? testTls();
+    this.server.setSecureContext({ cert: use.cert, key: use.key });
+  }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -178,9 +201,18 @@ export class FakeKubeServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (this.delayMs > 0) {
+      const timer = setTimeout(() => this.answer(req, res), this.delayMs);
+      req.socket.once('close', () => clearTimeout(timer));
+      return;
+    }
+    this.answer(req, res);
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'https://fake');
     const query = Object.fromEntries(url.searchParams.entries());
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, status: 0 };
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, status: 0, at: Date.now() };
     this.requests.push(record);
     const send = (code: number, body: string) => {
       record.status = code;
@@ -196,6 +228,20 @@ export class FakeKubeServer {
     if (resource && this.options.hang?.includes(resource)) {
       record.status = 'hung';
       return;
+    }
+    const fault = resource ? this.faults[resource] : undefined;
+    if (resource && fault && fault.times > 0) {
+      fault.times -= 1;
+      if (fault.kind === 'status') {
+        const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+        const body = fault.status === 429
+          ? status(429, 'TooManyRequests', 'Too many requests, please try again later.')
+          : status(fault.status, 'InternalError', 'Internal error occurred: etcdserver: leader changed');
+        record.status = fault.status;
+        res.writeHead(fault.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
+        return void res.end(body);
+      }
+      if (route) return this.resetMidPage(route, query, record, res);
     }
     if (resource && this.options.fail?.[resource]) {
       const code = this.options.fail[resource];
@@ -216,6 +262,15 @@ export class FakeKubeServer {
         { group, kind: route.resource }));
     }
     return this.list(route, query, send);
+  }
+
+  /** Sends the headers and half of the page, then destroys the connection (a reset mid-page). */
+  private resetMidPage(route: Route, query: Record<string, string>, record: RecordedRequest, res: ServerResponse): void {
+    let page = '';
+    this.list(route, query, (_code, body) => (page = body));
+    record.status = 'reset';
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(page) });
+    res.write(page.slice(0, Math.floor(page.length / 2)), () => res.socket?.destroy());
   }
 
   private list(route: Route, query: Record<string, string>, send: (code: number, body: string) => void): void {

@@ -14,7 +14,16 @@ export interface TestTls {
 let cached: TestTls | undefined;
 
 export function testTls(): TestTls {
-  if (cached) return cached;
+  cached ??= makeTls();
+  return cached;
+}
+
+/** A fresh, unrelated self-signed identity: a CA that does not verify the fake servers. */
+export function otherTestTls(): TestTls {
+  return makeTls();
+}
+
+function makeTls(): TestTls {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -33,6 +42,5 @@ export function testTls(): TestTls {
   };
   // `keyPair` is supported by selfsigned 2.x but missing from its type declarations.
   const pems = selfsigned.generate([{ name: 'commonName', value: 'kordon-test' }], options as Parameters<typeof selfsigned.generate>[1]);
-  cached = { cert: pems.cert, key: pems.private, ca: pems.cert };
-  return cached;
+  return { cert: pems.cert, key: pems.private, ca: pems.cert };
 }
