@@ -124,6 +124,24 @@ const SWC_OPTIONS = {
   configFile: false,
 };
 
+/**
+ * The cloud clients, marked free of import side effects for the CLI bundle: the libraries' index
+ * re-exports the Kubernetes and AKS collectors, which the CLI never calls, so esbuild may drop
+ * them with their clients (1.7 MB less to parse at every start) instead of running their module
+ * code. Whatever the CLI does call keeps what it uses.
+ */
+const PURE_PACKAGES = /^(@kubernetes\/client-node|@azure\/[a-z-]+)$/;
+const purePackages = {
+  name: 'kordon-pure-packages',
+  setup(b) {
+    b.onResolve({ filter: PURE_PACKAGES }, async (args) => {
+      if (args.pluginData === 'kordon-pure') return undefined;
+      const resolved = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'kordon-pure' });
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 /** The CLI as one CommonJS file, at the depth of its source (cli.ts finds package.json so). */
 async function bundleCli(outDir) {
   const esbuild = require('esbuild');
@@ -137,6 +155,7 @@ async function bundleCli(outDir) {
     tsconfig: path.join(root, 'tsconfig.base.json'), // the @kordon/* paths
     logLevel: 'error',
     legalComments: 'none',
+    plugins: [purePackages],
   });
 }
 
