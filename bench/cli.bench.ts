@@ -33,7 +33,6 @@ function time(args: string[], runs: number, env: Record<string, string> = {}): n
 export async function runCliBench(): Promise<void> {
   const runs = Number(process.env.BENCH_CLI_RUNS ?? 9);
   console.log(`\n== cli: process wall time, median of ${runs} runs after a warm-up (targets: --version ≤ 0.5 s, demo analysis ≤ 1 s)`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const build = require(path.join(root, 'scripts/build.cjs')) as { build(): Promise<{ ms: number }>; isFresh(): boolean };
   if (!build.isFresh()) {
     const b = await build.build();
