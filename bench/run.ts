@@ -2,6 +2,7 @@
 // PostgreSQL: DATABASE_URL, else the machine's 127.0.0.1:5432, else an embedded one.
 import 'reflect-metadata';
 import { runApiBench } from './api.bench';
+import { runCliBench } from './cli.bench';
 import { runDiffBench } from './diff.bench';
 import { runSizeBench } from './size.bench';
 import { runEngineBench } from './engine.bench';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   if (!only || only === 'api') await runApiBench();
   if (!only || only === 'history') await runHistoryBench();
   if (!only || only === 'pages') await runPagesBench();
+  if (!only || only === 'cli') await runCliBench();
 }
 
 main().then(

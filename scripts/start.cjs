@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: runs the whole product on one machine. Builds the web app when its build is
-// missing or older than its sources, starts the API (which starts an embedded PostgreSQL when
+// `npm start`: runs the whole product on one machine. Compiles the API and the CLI to dist/
+// (scripts/build.cjs) and builds the web app when a build is missing or older than its sources,
+// starts the compiled API (which starts an embedded PostgreSQL when
 // DATABASE_URL is unset and seeds the demo fleet), waits for it, then starts the web app that
 // serves the pages and proxies /api/* to the API, so one URL works. Every page reads the API
 // with the signed-in user's own credential. So that a newcomer can get in, an admin token is
@@ -128,6 +129,12 @@ async function checkPorts() {
 
 async function main() {
   await checkPorts();
+  const build = require('./build.cjs');
+  if (!build.isFresh()) {
+    console.log('[kordon] compiling the API and the CLI (first start or changed sources)…');
+    const r = spawnSync(process.execPath, [join(__dirname, 'build.cjs')], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
   if (!webBuildIsCurrent()) {
     console.log('[kordon] building the web app (first start or changed sources)…');
     const r = spawnSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build', webDir], {
@@ -148,7 +155,7 @@ async function main() {
   if (demo && admin.file && !process.env.KORDON_SIGN_IN_HINT) {
     webEnv.KORDON_SIGN_IN_HINT = `Paste the admin token that npm start generated into ${shown(admin.file)} (for example: cat ${shown(admin.file)}), then create a token per person under Administration.`;
   }
-  const api = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+  const api = spawn(process.execPath, ['--enable-source-maps', join(build.distDir, 'api/src/main.js')], {
     cwd: root, stdio: 'inherit', env: { ...process.env, API_PORT: apiPort, KORDON_ADMIN_TOKEN: admin.value },
   });
   children.push(api);

@@ -6,6 +6,9 @@ import type { NextConfig } from 'next';
 const repoRoot = resolve(__dirname, '../..');
 
 const nextConfig: NextConfig = {
+  // The container image (Dockerfile, target web) runs Next's standalone server: only the files
+  // the server traces, no node_modules of the workspace. `npm start` keeps `next start`.
+  ...(process.env.KORDON_NEXT_OUTPUT === 'standalone' ? { output: 'standalone' as const } : {}),
   reactStrictMode: true,
   poweredByHeader: false,
   turbopack: { root: repoRoot },
