@@ -23,6 +23,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeKubeServer, generateSyntheticCluster } from '@kordon/collectors/testing';
 import { freshDatabase, type TestDatabase } from '../test/database';
+import { SecretBox } from './secrets/secret-box';
 
 const root = resolve(__dirname, '../../..');
 
@@ -196,6 +197,8 @@ describe('secrets over a full cycle of the API process', () => {
   const snapshotRequestId = `scan-${randomBytes(6).toString('hex')}`;
   const cachedRequestId = `cached-${randomBytes(6).toString('hex')}`;
   let snapshotJobId = '';
+  /** Sealed values as stored (cluster kubeconfigs, webhook URLs and secrets). */
+  const sealed: string[] = [];
   const dbRows: { table: string; rows: string[] }[] = [];
 
   beforeAll(async () => {
@@ -227,7 +230,8 @@ describe('secrets over a full cycle of the API process', () => {
     writeFileSync(join(dir, 'env.yaml'), envKubeconfig, { mode: 0o600 });
 
     const port = await freePort();
-    const closed = await freePort();
+    // Nothing listens on port 1 (tcpmux, privileged): a refused connection, every time.
+    const closed = 1;
     base = `http://127.0.0.1:${port}`;
     api = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
       cwd: root,
@@ -248,7 +252,9 @@ describe('secrets over a full cycle of the API process', () => {
     api.stdout!.on('data', (c: Buffer) => (log += c.toString('utf8')));
     api.stderr!.on('data', (c: Buffer) => (log += c.toString('utf8')));
     api.on('exit', (code) => (exitCode = code));
-    await waitFor('the API answers', () => fetch(`${base}/api/health/live`).then((r) => r.status), (s) => s === 200, 90_000);
+    // Its own line, not a probe: another program may take the free port first (a shared machine).
+    await waitFor('the API listens', async () => (exitCode !== null ? 'exited' : log.includes(`listening on ${base}/api`) ? 'up' : ''), (v) => v !== '', 90_000);
+    expect(exitCode, `the API exited at start:\n${log.slice(-2000)}`).toBeNull();
 
     // ---- registration, every way the API supports ----
     const kubeconfigWith = (user: Record<string, unknown>, cluster: Record<string, unknown> = { server: kube.url, 'certificate-authority-data': Buffer.from(kube.ca).toString('base64') }) =>
@@ -269,31 +275,38 @@ describe('secrets over a full cycle of the API process', () => {
     await register('tls-failure', { source: 'kubeconfig', kubeconfig: kubeconfigWith({ token: S.tlsToken }, { server: kube.url }) });
     await register('unreachable', { source: 'kubeconfig', kubeconfig: kubeconfigWith({ token: S.unreachableToken }, { server: `https://127.0.0.1:${closed}`, 'insecure-skip-tls-verify': true }) });
     await register('by-path', { source: 'kubeconfig', kubeconfigPath: join(dir, 'file.yaml') });
+    // Offline manifests with an engine of none: its snapshot opens an alert the webhooks deliver.
+    await register('sandbox', { source: 'manifests', paths: [join(root, 'demo/clusters/aks-dev-sandbox')] });
     await register('aks', { source: 'aks', subscriptionId: '00000000-0000-0000-0000-0000000000cc', resourceGroup: 'rg', clusterName: 'aks1' });
     const list = await call('list clusters', 'GET', '/api/clusters?limit=200');
     const fromEnv = (list.json.items as { id: string; name: string }[]).find((c) => c.name.includes('env-ctx'));
     expect(fromEnv, `KORDON_KUBECONFIG registered its context: ${list.text}`).toBeDefined();
     ids['env'] = fromEnv!.id;
 
-    // ---- snapshots: a success (with a request id to follow) and every kind of failure ----
-    const first = await call('snapshot good', 'POST', `/api/clusters/${ids.good}/snapshots`, { headers: { 'x-request-id': snapshotRequestId } });
-    expect(first.status).toBe(202);
-    expect(first.headers.get('x-request-id')).toBe(snapshotRequestId);
-    snapshotJobId = first.json.jobId;
-    for (const name of ['wrong-token', 'tls-failure', 'unreachable', 'by-path', 'env', 'aks']) {
-      expect((await call(`snapshot ${name}`, 'POST', `/api/clusters/${ids[name]}/snapshots`)).status).toBe(202);
-    }
-    for (const [name, id] of Object.entries(ids)) {
-      await waitFor(`snapshot of ${name} finished`, async () => (await call(`snapshots of ${name}`, 'GET', `/api/clusters/${id}/snapshots`)).json.items as { status: string }[], (items) => items.length > 0 && items.every((s) => s.status !== 'running' && s.status !== 'queued'), 60_000);
-    }
-
-    // ---- webhooks: delivered, refused by the receiver, unreachable ----
+    // ---- webhooks (before the snapshots, whose alerts they deliver): delivered, refused, unreachable ----
     const hook = await call('webhook create', 'POST', '/api/webhooks', { body: { name: 'secops', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook/${S.hookPath}`, format: 'json', secret: S.hookSecret } });
     expect(hook.status, hook.text).toBe(201);
     const failing = await call('webhook create failing', 'POST', '/api/webhooks', { body: { name: 'failing', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fail/${S.hookPath}`, format: 'slack', secret: S.failHookSecret } });
     const gone = await call('webhook create unreachable', 'POST', '/api/webhooks', { body: { name: 'gone', url: `http://127.0.0.1:${closed}/hook/${S.hookPath}`, format: 'teams' } });
     for (const w of [hook, failing, gone]) expect((await call('webhook test', 'POST', `/api/webhooks/${w.json.id}/test`)).status).toBe(200);
     await call('webhook update', 'PATCH', `/api/webhooks/${hook.json.id}`, { body: { secret: S.hookSecret } });
+
+    // ---- snapshots: a success (with a request id to follow) and every kind of failure ----
+    const first = await call('snapshot good', 'POST', `/api/clusters/${ids.good}/snapshots`, { headers: { 'x-request-id': snapshotRequestId } });
+    expect(first.status).toBe(202);
+    expect(first.headers.get('x-request-id')).toBe(snapshotRequestId);
+    snapshotJobId = first.json.jobId;
+    for (const name of ['wrong-token', 'tls-failure', 'unreachable', 'by-path', 'env', 'sandbox', 'aks']) {
+      expect((await call(`snapshot ${name}`, 'POST', `/api/clusters/${ids[name]}/snapshots`)).status).toBe(202);
+    }
+    for (const [name, id] of Object.entries(ids)) {
+      await waitFor(`snapshot of ${name} finished`, async () => (await call(`snapshots of ${name}`, 'GET', `/api/clusters/${id}/snapshots`)).json.items as { status: string }[], (items) => items.length > 0 && items.every((s) => s.status !== 'running' && s.status !== 'queued'), 60_000);
+    }
+
+    // The engine_none alert, delivered (signed), refused with a 500 and unreachable.
+    const alerts = await waitFor('an alert opened', async () => (await call('alerts', 'GET', '/api/alerts')).json.items, (items) => items.length > 0);
+    await waitFor('deliveries recorded', async () => (await call('deliveries', 'GET', `/api/alerts/${alerts[0].id}/deliveries`)).json.items, (items) => items.length >= 3);
+    expect(received.some((r) => r.path.startsWith('/hook/') && r.headers['x-kordon-event'] === 'alert.opened')).toBe(true);
 
     // ---- tokens, refused callers, bad input, unknown things ----
     const auditor = await call('token create', 'POST', '/api/tokens', { body: { name: 'scan-auditor', role: 'auditor', expiresInDays: 1 } });
@@ -345,6 +358,9 @@ describe('secrets over a full cycle of the API process', () => {
         const { rows } = await client.query(`SELECT * FROM "${s}"."${t}"`);
         dbRows.push({ table: `${s}.${t}`, rows: rows.map((r: Record<string, unknown>) => Object.values(r).map(asText).join('\u0000')) });
       }
+      for (const q of ['SELECT secret_sealed AS v FROM cluster WHERE secret_sealed IS NOT NULL', 'SELECT url AS v FROM webhook', 'SELECT secret_sealed AS v FROM webhook WHERE secret_sealed IS NOT NULL']) {
+        sealed.push(...(await client.query<{ v: string }>(q)).rows.map((r) => r.v));
+      }
     } finally {
       await client.end();
     }
@@ -388,9 +404,13 @@ describe('secrets over a full cycle of the API process', () => {
   it('stores no secret in any table, pg-boss jobs included', () => {
     const counted = Object.fromEntries(dbRows.map((t) => [t.table, t.rows.length]));
     // The search reads real rows: the cluster, its sealed kubeconfigs, the audit log, the jobs.
-    for (const t of ['public.cluster', 'public.snapshot', 'public.audit_log', 'public.api_token', 'public.webhook', 'pgboss.job']) {
+    for (const t of ['public.cluster', 'public.snapshot', 'public.audit_log', 'public.api_token', 'public.webhook', 'public.alert', 'public.alert_delivery', 'pgboss.job']) {
       expect(counted[t], `${t} rows`).toBeGreaterThan(0);
     }
+    // The secrets are in there, sealed: opened with the key, the search finds them.
+    const box = SecretBox.fromBase64(secretKeyRaw.toString('base64'));
+    const opened = sealed.map((v) => box.open(v)).join('\n');
+    expect(scan('opened', opened).map((l) => l.secret)).toEqual(expect.arrayContaining(['kubeToken', 'wrongToken', 'tlsToken', 'unreachableToken', 'client-key-data', 'hookPath', 'hookSecret', 'failHookSecret']));
     const leaks = dbRows.flatMap((t) => t.rows.flatMap((r, i) => scan(`${t.table} row ${i}`, r)));
     expect(leaks).toEqual([]);
   });
