@@ -443,6 +443,8 @@ describe('secrets over a full cycle of the API process', () => {
     expect(job.map((l) => l.msg)).toEqual(expect.arrayContaining(['snapshot job started', 'snapshot job done']));
     for (const l of job) expect(l).toMatchObject({ requestId: snapshotRequestId, clusterId: ids.good });
     expect(job.find((l) => l.msg === 'snapshot job done')).toMatchObject({ snapshotId: expect.any(String), status: 'succeeded' });
+    // A failed alert delivery attempt names its job, alert and webhook.
+    expect(lines.find((l) => l.msg === 'alert delivery failed')).toMatchObject({ jobId: expect.any(String), alertId: expect.any(String), webhookId: expect.any(String), attempt: 1 });
     // Every HTTP completion line carries a request id, answers from the read cache included.
     const http = lines.filter((l) => l.req && l.res);
     expect(http.length).toBeGreaterThan(50);
