@@ -308,6 +308,10 @@ describe('secrets over a full cycle of the API process', () => {
     await waitFor('deliveries recorded', async () => (await call('deliveries', 'GET', `/api/alerts/${alerts[0].id}/deliveries`)).json.items, (items) => items.length >= 3);
     expect(received.some((r) => r.path.startsWith('/hook/') && r.headers['x-kordon-event'] === 'alert.opened')).toBe(true);
 
+    // AKS discovery on demand: the Azure sign-in fails with the client secret loaded.
+    const discovery = await call('discover', 'POST', '/api/clusters/discover', { body: { subscriptionIds: ['00000000-0000-0000-0000-0000000000dd'] } });
+    expect(discovery.status, discovery.text).toBeLessThan(500);
+
     // ---- tokens, refused callers, bad input, unknown things ----
     const auditor = await call('token create', 'POST', '/api/tokens', { body: { name: 'scan-auditor', role: 'auditor', expiresInDays: 1 } });
     expect(auditor.status).toBe(201);
