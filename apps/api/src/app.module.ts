@@ -1,7 +1,7 @@
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { MetricsModule } from './metrics/metrics.module';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthedRequest } from './auth/principal';
 import { AuthModule } from './auth/auth.module';
 import { ClustersModule } from './clusters/clusters.module';
@@ -65,8 +65,11 @@ export class AppModule {
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
             genReqId: assignRequestId,
             autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/api/health') === true || req.url === '/metrics' },
-            // Who made the request (set by the AuthGuard), on the completion line.
-            customProps: (req: IncomingMessage) => {
+            // Called when the request starts (headers not sent yet): the request id, bound to every
+            // line logged while handling it. Called again on completion: who made the request
+            // (set by the AuthGuard), on the completion line, which already carries the id.
+            customProps: (req: IncomingMessage, res: ServerResponse) => {
+              if (!res.headersSent) return { requestId: String((req as IncomingMessage & { id?: unknown }).id) };
               const p = (req as AuthedRequest).principal;
               return p ? { actor: { kind: p.kind, id: p.id, name: p.name } } : {};
             },

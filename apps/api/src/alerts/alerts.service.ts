@@ -15,6 +15,7 @@ import { SnapshotEvents } from '../snapshots/snapshot-events';
 import { evaluate } from './alert-conditions';
 import { AlertsRepository } from './alerts.repository';
 import { payload, signature, type AlertEvent } from './payloads';
+import { runWithLogFields } from '../common/log-context';
 
 export const DELIVERY_QUEUE = 'alert-delivery';
 const TICK_MS = 60_000;
@@ -48,9 +49,10 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const boss = await this.queue();
-    await boss.work<DeliveryJob>(DELIVERY_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-      await this.deliver(job.data);
-    });
+    // Each attempt's lines (a failure pg-boss will retry included) name its job, alert and webhook.
+    await boss.work<DeliveryJob>(DELIVERY_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) =>
+      runWithLogFields({ jobId: job.id, alertId: job.data.alertId, webhookId: job.data.webhookId }, () => this.deliver(job.data)),
+    );
   }
 
   /** The periodic pass for the time-based kinds; started by main with the scheduler. */
@@ -115,6 +117,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
     });
     await this.repo.recordDelivery({ alertId: alert.id, webhookId: webhook.id, attempt, ok: r.ok, httpStatus: r.status, error: r.error, durationMs: r.durationMs });
     this.metrics.alertDeliveries.inc({ format: webhook.format, outcome: r.ok ? 'delivered' : 'failed' });
+    if (!r.ok) this.logger.warn({ attempt, httpStatus: r.status, error: r.error }, 'alert delivery failed');
     if (!r.ok) throw new Error(`delivery to webhook ${webhook.name} failed: ${r.error ?? `HTTP ${r.status}`}`);
   }
 

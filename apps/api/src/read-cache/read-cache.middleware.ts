@@ -69,7 +69,7 @@ export class ReadCacheMiddleware {
       // Once sent, like every other request line; the logger's own serializers and redaction
       // shape req and res.
       res.once('finish', () =>
-        log.info({ req, res, responseTime: Date.now() - started, cache: 'hit', actor: { kind: p.kind, id: p.id, name: p.name } }, 'request completed'),
+        log.info({ requestId: id, req, res, responseTime: Date.now() - started, cache: 'hit', actor: { kind: p.kind, id: p.id, name: p.name } }, 'request completed'),
       );
     }
   }

@@ -9,6 +9,8 @@ import type { SnapshotTrigger } from '@prisma/client';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { SnapshotsService } from './snapshots.service';
+import { runWithLogFields } from '../common/log-context';
+import { currentRequestContext } from '../common/request-context';
 
 export const SNAPSHOT_QUEUE = 'kordon-snapshots';
 const RETRY_WHEN_BUSY_SECONDS = 30;
@@ -18,6 +20,8 @@ const WRITE_TIMEOUT_SECONDS = 300;
 export interface SnapshotJobData {
   clusterId: string;
   trigger: SnapshotTrigger;
+  /** The request that queued the job (manual snapshots), so its worker's log lines name it. */
+  requestId?: string;
 }
 
 @Injectable()
@@ -31,13 +35,19 @@ export class SnapshotQueue implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     const boss = await this.ensureStarted();
     for (let i = 0; i < this.config.KORDON_WORKER_CONCURRENCY; i++) {
-      await boss.work<SnapshotJobData>(SNAPSHOT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-        const outcome = await this.snapshots.run(job.data.clusterId, { trigger: job.data.trigger });
-        if (outcome.status === 'already-running') {
-          await this.boss?.send(SNAPSHOT_QUEUE, job.data, { singletonKey: job.data.clusterId, startAfter: Math.min(RETRY_WHEN_BUSY_SECONDS, this.config.KORDON_SCHEDULE_SECONDS ?? RETRY_WHEN_BUSY_SECONDS) });
-        }
-        this.logger.log({ clusterId: job.data.clusterId, ...outcome }, 'snapshot job done');
-      });
+      await boss.work<SnapshotJobData>(SNAPSHOT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) =>
+        // Every line of this job (collector, writer, failures) carries the job, the cluster and
+        // the request that queued it; SnapshotsService adds the snapshot id once it has one.
+        runWithLogFields({ jobId: job.id, requestId: job.data.requestId, clusterId: job.data.clusterId }, async () => {
+          this.logger.log({ trigger: job.data.trigger }, 'snapshot job started');
+          const outcome = await this.snapshots.run(job.data.clusterId, { trigger: job.data.trigger });
+          if (outcome.status === 'already-running') {
+            await this.boss?.send(SNAPSHOT_QUEUE, job.data, { singletonKey: job.data.clusterId, startAfter: Math.min(RETRY_WHEN_BUSY_SECONDS, this.config.KORDON_SCHEDULE_SECONDS ?? RETRY_WHEN_BUSY_SECONDS) });
+          }
+          const { snapshotId: _bound, ...rest } = outcome;
+          this.logger.log(rest, 'snapshot job done');
+        }),
+      );
     }
   }
 
@@ -67,7 +77,8 @@ export class SnapshotQueue implements OnApplicationBootstrap, OnApplicationShutd
   /** Queues a snapshot; returns the job id, or null when one is already queued for the cluster. */
   async enqueue(clusterId: string, trigger: SnapshotTrigger): Promise<string | null> {
     const boss = await this.ensureStarted();
-    return boss.send(SNAPSHOT_QUEUE, { clusterId, trigger } satisfies SnapshotJobData, { singletonKey: clusterId });
+    const requestId = currentRequestContext()?.requestId;
+    return boss.send(SNAPSHOT_QUEUE, { clusterId, trigger, ...(requestId ? { requestId } : {}) } satisfies SnapshotJobData, { singletonKey: clusterId });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -15,6 +15,7 @@ import { buildSnapshotContent } from './snapshot-content';
 import { SnapshotsRepository, type RowsWritten } from './snapshots.repository';
 import { InFlightWork } from '../prisma/in-flight-work';
 import { SnapshotEvents } from './snapshot-events';
+import { addLogFields } from '../common/log-context';
 
 export type Collect = (opts: CollectOptions) => Promise<CollectResult>;
 
@@ -63,6 +64,7 @@ export class SnapshotsService implements OnApplicationShutdown {
     const finishedAt = () => new Date(startedAt.getTime() + (Date.now() - began));
     const id = await this.snapshots.start(cluster.id, opts.trigger, startedAt, opts.scheduleMinutes ?? cluster.scheduleMinutes);
     if (!id) return { snapshotId: null, status: 'already-running' };
+    addLogFields({ snapshotId: id });
     const abort = new AbortController();
     this.active.set(id, abort);
     this.logger.log({ clusterId: cluster.id, snapshotId: id, trigger: opts.trigger }, 'snapshot started');
