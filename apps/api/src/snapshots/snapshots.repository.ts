@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type LabelSet, type SnapshotTrigger, type WorkloadObject } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { canonicalJson, sha256, type SnapshotContent } from './snapshot-content';
-import { snapshotDigest } from './snapshot-digest';
+import { snapshotDigest, type DigestPostureRow } from './snapshot-digest';
 import { LOCK_KEYS } from '../prisma/advisory-lock';
 
 export interface NamespacePostureRow {
@@ -307,7 +307,16 @@ export class SnapshotsRepository {
         // The digest is computed over what was STORED, read back in this transaction: JSON numbers
         // round-trip through Prisma with 16 significant digits, so in-memory values could differ.
         const stored = await tx.snapshot.findUniqueOrThrow({ where: { id } });
-        const rows = await tx.namespacePosture.findMany({ where: { snapshotId: id } });
+        // Raw SQL (jsonb parsed from PostgreSQL's text either way): Prisma's row mapping of 2,000
+        // detail documents was a good part of an unchanged re-snapshot.
+        const rows = await tx.$queryRaw<DigestPostureRow[]>`
+          SELECT namespace, excluded, pods, workloads,
+                 ingress_isolated_pods AS "ingressIsolatedPods", egress_isolated_pods AS "egressIsolatedPods",
+                 ingress_isolated_workloads AS "ingressIsolatedWorkloads", egress_isolated_workloads AS "egressIsolatedWorkloads",
+                 default_deny_ingress AS "defaultDenyIngress", default_deny_egress AS "defaultDenyEgress",
+                 effectively_isolated_ingress AS "effectivelyIsolatedIngress", effectively_isolated_egress AS "effectivelyIsolatedEgress",
+                 policies, detail
+          FROM namespace_posture WHERE snapshot_id = ${id}::uuid`;
         const digest = snapshotDigest({
           clusterId, id, startedAt: stored.startedAt, finishedAt: stored.finishedAt ?? stored.startedAt,
           kubernetesVersion: stored.kubernetesVersion, networkProfile: stored.networkProfile, policyEngine: stored.policyEngine, nodePools: stored.nodePools,
