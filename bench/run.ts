@@ -8,6 +8,7 @@ import { runSizeBench } from './size.bench';
 import { runEngineBench } from './engine.bench';
 import { runHistoryBench } from './history.bench';
 import { runIngestBench } from './ingest.bench';
+import { runLoadBench } from './load.bench';
 import { runPagesBench } from './pages.bench';
 
 async function main(): Promise<void> {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   if (!only || only === 'history') await runHistoryBench();
   if (!only || only === 'pages') await runPagesBench();
   if (!only || only === 'cli') await runCliBench();
+  if (!only || only === 'load') await runLoadBench();
 }
 
 main().then(

@@ -63,10 +63,15 @@ export class ExceptionsRepository {
    * expiring after it. Past times see today's status: one revoked since reads as never approved.
    */
   inForce(clusterId: string | null, at: Date): Promise<ExceptionRow[]> {
-    return this.prisma.postureException.findMany({
-      where: { ...(clusterId ? { clusterId } : {}), status: 'approved', expiresAt: { gt: at }, decidedAt: { lte: at } },
-      orderBy: { id: 'asc' },
-    });
+    // Raw SQL: every posture and findings read asks this, and Prisma's per-call query compilation
+    // cost more CPU than the (usually empty) answer.
+    return this.prisma.$queryRaw<ExceptionRow[]>`
+      SELECT id::text AS id, cluster_id::text AS "clusterId", namespace, workload, rule_id AS "ruleId", direction, justification, owner,
+             requested_by AS "requestedBy", status::text AS status, decided_by AS "decidedBy", decided_at AS "decidedAt",
+             decision_note AS "decisionNote", expires_at AS "expiresAt", created_at AS "createdAt"
+      FROM posture_exception
+      WHERE (${clusterId}::uuid IS NULL OR cluster_id = ${clusterId}::uuid) AND status = 'approved' AND expires_at > ${at} AND decided_at <= ${at}
+      ORDER BY id`;
   }
 
   async clusterNames(ids: string[]): Promise<Map<string, string>> {

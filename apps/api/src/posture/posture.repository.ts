@@ -2,7 +2,7 @@
 // the flat namespace rows (never their JSON detail) for the cluster page, and one namespace's
 // detail, labels, policies and workload labels from the content-addressed sets.
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '@prisma/client';
+import { Prisma, type NamespacePosture } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 
 export interface ClusterAtRow {
@@ -83,16 +83,27 @@ export class PostureRepository {
       ORDER BY (CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END), f.rule_id, f.hash`;
   }
 
-  namespaceRow(snapshotId: string, namespace: string) {
-    return this.prisma.namespacePosture.findUnique({ where: { snapshotId_namespace: { snapshotId, namespace } } });
+  /**
+   * One namespace's posture row. Raw SQL: on a cold read (a past `?at=`, the first view after a
+   * snapshot) Prisma's per-call query compilation cost more CPU than the query itself.
+   */
+  async namespaceRow(snapshotId: string, namespace: string): Promise<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt'> | null> {
+    const rows = await this.prisma.$queryRaw<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt'>[]>`
+      SELECT namespace, excluded, pods, workloads,
+             ingress_isolated_pods AS "ingressIsolatedPods", egress_isolated_pods AS "egressIsolatedPods",
+             ingress_isolated_workloads AS "ingressIsolatedWorkloads", egress_isolated_workloads AS "egressIsolatedWorkloads",
+             default_deny_ingress AS "defaultDenyIngress", default_deny_egress AS "defaultDenyEgress",
+             effectively_isolated_ingress AS "effectivelyIsolatedIngress", effectively_isolated_egress AS "effectivelyIsolatedEgress",
+             policies, detail
+      FROM namespace_posture WHERE snapshot_id = ${snapshotId}::uuid AND namespace = ${namespace}`;
+    return rows[0] ?? null;
   }
 
   async namespaceLabels(namespaceSetHash: string, namespace: string): Promise<Record<string, string> | null> {
-    const row = await this.prisma.namespaceSetMember.findUnique({
-      where: { setHash_name: { setHash: namespaceSetHash, name: namespace } },
-      select: { labelSet: { select: { labels: true } } },
-    });
-    return row ? (row.labelSet.labels as Record<string, string>) : null;
+    const rows = await this.prisma.$queryRaw<{ labels: Record<string, string> }[]>`
+      SELECT l.labels FROM namespace_set_member m JOIN label_set l ON l.hash = m.label_set_hash
+      WHERE m.set_hash = ${namespaceSetHash}::bpchar AND m.name = ${namespace}`;
+    return rows[0]?.labels ?? null;
   }
 
   /** The namespace's policies, and the cluster-scoped ones (the caller keeps those that apply). */

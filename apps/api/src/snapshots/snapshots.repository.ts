@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type LabelSet, type SnapshotTrigger, type WorkloadObject } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { canonicalJson, sha256, type SnapshotContent } from './snapshot-content';
-import { snapshotDigest } from './snapshot-digest';
+import { snapshotDigest, type DigestPostureRow } from './snapshot-digest';
 import { LOCK_KEYS } from '../prisma/advisory-lock';
 
 export interface NamespacePostureRow {
@@ -219,13 +219,23 @@ export class SnapshotsRepository {
         // Retention's content collection waits for this write (and this write for it).
         await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${LOCK_KEYS.content}::bigint)`;
         const insert = (table: string, columns: Column[], rows: unknown[][]) => bulkInsert(tx, table, columns, rows);
-        written.labelSets = await insert('label_set', [['hash', 'text'], ['labels', 'jsonb']], content.labelSets.map((l) => [l.hash, JSON.stringify(l.labels)]));
-        written.policyObjects = await insert(
+        // A set row is written with its entries and its members' objects (retention's collection
+        // waits on the lock above), so an existing set means its objects exist: an unchanged
+        // cluster skips sending them again (20k pods: ~30 MB of rows, all conflicts).
+        const [have] = await tx.$queryRaw<{ policy: boolean; workload: boolean; namespace: boolean; finding: boolean }[]>`
+          SELECT EXISTS (SELECT 1 FROM policy_set WHERE hash = ${content.policySetHash}::bpchar) AS policy,
+                 EXISTS (SELECT 1 FROM workload_set WHERE hash = ${content.workloadSetHash}::bpchar) AS workload,
+                 EXISTS (SELECT 1 FROM namespace_set WHERE hash = ${content.namespaceSetHash}::bpchar) AS namespace,
+                 EXISTS (SELECT 1 FROM finding_set WHERE hash = ${content.findingSetHash}::bpchar) AS finding`;
+        // Label sets are referenced by workloads (and their pods) and by namespaces.
+        written.labelSets = have?.workload && have.namespace ? 0
+          : await insert('label_set', [['hash', 'text'], ['labels', 'jsonb']], content.labelSets.map((l) => [l.hash, JSON.stringify(l.labels)]));
+        written.policyObjects = have?.policy ? 0 : await insert(
           'policy_object',
           [['hash', 'text'], ['api_version', 'text'], ['kind', 'text'], ['namespace', 'text'], ['name', 'text'], ['body', 'text']],
           content.policies.map((p) => [p.hash, p.apiVersion, p.kind, p.namespace, p.name, p.body]),
         );
-        written.workloadObjects = await insert(
+        written.workloadObjects = have?.workload ? 0 : await insert(
           'workload_object',
           [['hash', 'text'], ['namespace', 'text'], ['kind', 'text'], ['name', 'text'], ['label_set_hash', 'text'], ['pod_count', 'int'], ['ports', 'jsonb'], ['pods', 'jsonb']],
           content.workloads.map((w) => [w.hash, w.namespace, w.kind, w.name, w.labelSetHash, w.podCount, JSON.stringify(w.ports), JSON.stringify(w.pods)]),
@@ -243,7 +253,7 @@ export class SnapshotsRepository {
         [written.namespaceSets, written.namespaceSetMembers] = await writeSet(tx, SET_KINDS.namespace, content.namespaceSetHash,
           new Map(content.namespaces.map((n) => [n.name, [n.labelSetHash, n.podCount, n.workloadCount]])), prevSets?.namespace_set_hash);
 
-        written.findingObjects = await insert(
+        written.findingObjects = have?.finding ? 0 : await insert(
           'finding_object',
           [['hash', 'text'], ['rule_id', 'text'], ['severity', 'text'], ['title', 'text'], ['message', 'text'], ['namespace', 'text'],
             ['object_kind', 'text'], ['object_namespace', 'text'], ['object_name', 'text'], ['remediation_yaml', 'text']],
@@ -297,7 +307,16 @@ export class SnapshotsRepository {
         // The digest is computed over what was STORED, read back in this transaction: JSON numbers
         // round-trip through Prisma with 16 significant digits, so in-memory values could differ.
         const stored = await tx.snapshot.findUniqueOrThrow({ where: { id } });
-        const rows = await tx.namespacePosture.findMany({ where: { snapshotId: id } });
+        // Raw SQL (jsonb parsed from PostgreSQL's text either way): Prisma's row mapping of 2,000
+        // detail documents was a good part of an unchanged re-snapshot.
+        const rows = await tx.$queryRaw<DigestPostureRow[]>`
+          SELECT namespace, excluded, pods, workloads,
+                 ingress_isolated_pods AS "ingressIsolatedPods", egress_isolated_pods AS "egressIsolatedPods",
+                 ingress_isolated_workloads AS "ingressIsolatedWorkloads", egress_isolated_workloads AS "egressIsolatedWorkloads",
+                 default_deny_ingress AS "defaultDenyIngress", default_deny_egress AS "defaultDenyEgress",
+                 effectively_isolated_ingress AS "effectivelyIsolatedIngress", effectively_isolated_egress AS "effectivelyIsolatedEgress",
+                 policies, detail
+          FROM namespace_posture WHERE snapshot_id = ${id}::uuid`;
         const digest = snapshotDigest({
           clusterId, id, startedAt: stored.startedAt, finishedAt: stored.finishedAt ?? stored.startedAt,
           kubernetesVersion: stored.kubernetesVersion, networkProfile: stored.networkProfile, policyEngine: stored.policyEngine, nodePools: stored.nodePools,
