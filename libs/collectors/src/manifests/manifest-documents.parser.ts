@@ -86,7 +86,9 @@ function offsetToLineCol(text: string, offset: number): { line: number; col: num
 
 function parseYaml(file: string, text: string): ParsedManifest {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter });
+  // Warnings (e.g. a collection used as a key) go to problems or are harmless; uploads must not
+  // be able to write to the server's stderr through process warnings.
+  const docs = parseAllDocuments(text, { lineCounter, logLevel: 'error' });
   const problems: Problem[] = [];
   const values: ManifestValue[] = [];
   // An empty stream parses to an EmptyStream, which is iterable like an empty array.
