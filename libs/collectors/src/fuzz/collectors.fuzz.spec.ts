@@ -15,7 +15,7 @@ import { collectFromManifestText } from '../manifests/manifests.collector';
 import { deriveWorkloads, isCrdPolicy, normalizeNamespace, normalizeNode, normalizePod, normalizeService, parseCidr, validateNetworkPolicy } from '../normalize';
 import { startFakeArmServer } from '../testing/fake-arm-server';
 import { startFakeKubeServer } from '../testing/fake-kube-server';
-import * as arb from './arbitraries';
+import * as arb from '../testing/fuzz-arbitraries';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
 const counts: Record<string, number> = {};
