@@ -226,6 +226,7 @@ describe('API fuzz: every operation of the OpenAPI document', () => {
 
   it('POST /api/analyze: generated manifests (YAML, JSON, { files }, damaged) are analysed or refused with the problems named', async () => {
     const http = t.app.getHttpServer();
+    let located = 0;
     const upload = fc.oneof(
       { weight: 3, arbitrary: arb.manifestText.map((f) => ({ type: f.kind.endsWith('json') ? 'application/json' : 'application/yaml', text: f.text })) },
       { weight: 1, arbitrary: fc.array(arb.manifestText, { minLength: 1, maxLength: 3 }).map((fs) => ({ type: 'application/json', text: JSON.stringify({ files: fs.map((f, i) => ({ name: `m${i}.yaml`, text: f.text })) }) })) },
@@ -240,13 +241,48 @@ describe('API fuzz: every operation of the OpenAPI document', () => {
         expectAnswer(res, what);
         if (res.status === 400 && !query.includes('maybe')) {
           // A refused upload lists what is wrong: file/line for syntax, object and field for the rest.
-          const problems = res.body.details?.info?.problems as { message: string }[] | undefined;
-          if (problems) for (const p of problems) expect(p.message, what).toMatch(/\w{4,}/);
+          const problems = res.body.details?.info?.problems as { code: string; message: string }[] | undefined;
+          // Either the body was not JSON at all (the message says where), or the manifests were read and each problem is listed.
+          if (!problems) expect(res.body.message, what).toMatch(/^Malformed JSON in the request body( at line \d+, column \d+)?: \S|contains a NUL character|nested deeper than/);
+          for (const p of problems ?? []) {
+            expect(p.message, what).toMatch(/\w{4,}/);
+            if (p.message.startsWith('Malformed YAML')) {
+              expect(p.message, what).toMatch(/^Malformed YAML in \S+ at line \d+, column \d+: \S/);
+              located++;
+            }
+          }
         }
       }),
       { seed: SEED, numRuns: ANALYZE_RUNS, endOnFailure: true },
     );
+    // Not vacuous: damaged YAML was generated and refused with its line and column.
+    expect(located).toBeGreaterThan(0);
   }, 300_000);
+
+  /** Headers a client may send wrong: cache validators, Accept, an odd charset. Mostly none. */
+  const headers = rarely(
+    fc.dictionary(
+      fc.constantFrom('If-None-Match', 'If-Modified-Since', 'Accept', 'Accept-Encoding', 'X-Request-Id', 'Cache-Control', 'Range'),
+      fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 40 }), fc.constantFrom('*', 'W/"x"', '"', 'text/html', 'application/xml', 'gzip;q=x', 'bytes=0-1,5-', 'no-cache', 'x'.repeat(2000))),
+      { maxKeys: 3 },
+    ),
+    {} as Record<string, string>,
+    5,
+  );
+
+  it('a malformed JSON body is a 400 naming the request body, line and column', async () => {
+    const http = t.app.getHttpServer();
+    const cases: [string, RegExp][] = [
+      ['{"name": "x",\n  "source": }', /^Malformed JSON in the request body at line 2, column 13: /],
+      ['{"name": ', /^Malformed JSON in the request body at line 1, column 10: /],
+      ['{{}', /^Malformed JSON in the request body at line 1, column 2: /],
+    ];
+    for (const [text, message] of cases) {
+      const res = await request(http).post('/api/analyze').set(ADMIN_AUTH).set('Content-Type', 'application/json').send(text);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(message);
+    }
+  });
 
   it('answers every generated request below 500, and every 4xx names the problem', async () => {
     expect(operations.length).toBeGreaterThan(40);
@@ -259,11 +295,11 @@ describe('API fuzz: every operation of the OpenAPI document', () => {
       const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => op.parameters.find((p) => p.in === 'path' && p.name === name) ?? { name, in: 'path' as const });
       const pathArb = fc.tuple(...pathParams.map((p) => pathValue(p, op))).map((values) => pathParams.reduce((acc, p, i) => acc.replace(`{${p.name}}`, values[i]), op.path));
       await fc.assert(
-        fc.asyncProperty(pathParams.length ? pathArb : fc.constant(op.path), queryFor(op), bodyFor(op), fc.constantFrom('admin', 'admin', 'security', 'manager'), async (path, query, body, role) => {
+        fc.asyncProperty(pathParams.length ? pathArb : fc.constant(op.path), queryFor(op), bodyFor(op), fc.constantFrom('admin', 'admin', 'security', 'manager'), headers, async (path, query, body, role, extra) => {
           cases++;
           perOperation[op.key] = (perOperation[op.key] ?? 0) + 1;
           const url = query ? `${path}?${query}` : path;
-          let req = request(http)[op.method](url).set(auths[role]).timeout(30_000);
+          let req = request(http)[op.method](url).set(extra).set(auths[role]).timeout(30_000);
           if (body.kind === 'json') {
             const value = outside.has(op.key) && body.value && typeof body.value === 'object' && !Array.isArray(body.value) ? { ...body.value, fuzzUnknownField: 1 } : body.value;
             req = req.set('Content-Type', 'application/json').send(JSON.stringify(value ?? null));
@@ -278,4 +314,9 @@ describe('API fuzz: every operation of the OpenAPI document', () => {
       );
     }
   }, 300_000);
+
+  it('stays within bounded memory after all of the above', () => {
+    // Deep, huge and repeated bodies must not have grown the heap without bound.
+    expect(process.memoryUsage().heapUsed).toBeLessThan(1024 * 1024 * 1024);
+  });
 });

@@ -18,8 +18,11 @@ import { startFakeKubeServer } from '../testing/fake-kube-server';
 import * as arb from '../testing/fuzz-arbitraries';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
+/** FUZZ_SCALE=10 for a longer hunt; the default keeps the file within ~30 s on a loaded machine. */
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const counts: Record<string, number> = {};
-const params = (target: string, numRuns: number) => {
+const params = (target: string, runs: number) => {
+  const numRuns = Math.max(1, Math.round(runs * SCALE));
   counts[target] = (counts[target] ?? 0) + numRuns;
   return { seed: SEED, numRuns, endOnFailure: true } as const;
 };
@@ -118,12 +121,18 @@ describe('manifest parser and collector (pure)', () => {
         for (const p of parsed.problems) {
           expect(p.code).toBe('parse-error');
           expect(p.message).toContain('dir/fuzz.yaml');
-          if (p.message.startsWith('Malformed')) expect(p.message).toMatch(/at line \d+, column \d+|Malformed JSON in dir\/fuzz\.yaml: /);
+          if (p.message.startsWith('Malformed')) expect(p.message).toMatch(/^Malformed (YAML|JSON) in dir\/fuzz\.yaml at line \d+, column \d+: \S/);
         }
         for (const v of parsed.values) expect(v.where).toContain('dir/fuzz.yaml');
       }),
       params('parseManifestText', 800),
     );
+  });
+
+  it('regression: JSON that is valid YAML but not JSON still gets its line and column', () => {
+    // V8 gives no position for these and the YAML parser accepts them.
+    expect(parseManifestText('a.json', '{"name": "x",\n  "source": }').problems[0].message).toMatch(/^Malformed JSON in a\.json at line 2, column 13: /);
+    expect(parseManifestText('a.json', '[1, 2,]').problems[0].message).toMatch(/^Malformed JSON in a\.json at line 1, column 7: /);
   });
 
   it('collectFromManifestText turns any set of files into a state or problems, never a throw', () => {
