@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule, type AppOverrides } from './app.module';
 import type { AppConfig } from './config/env.schema';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { jsonBodyErrorMiddleware } from './common/json-body-error';
 import { RejectNulPipe } from './common/reject-nul.pipe';
 import { MetricsService } from './metrics/metrics.service';
 import { ReadCacheMiddleware } from './read-cache/read-cache.middleware';
@@ -52,6 +53,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // Prometheus scrapes /metrics at the root; everything else is under /api.
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(jsonBodyErrorMiddleware);
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(
     new RejectNulPipe(),

@@ -6,3 +6,4 @@ export * from './normalize';
 export * from './kubernetes/kubernetes.collector';
 export * from './aks/aks.collector';
 export * from './manifests/manifests.collector';
+export { parseManifestText } from './manifests/manifest-documents.parser';

@@ -15,7 +15,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void } }>();
+    const res = host.switchToHttp().getResponse<{ setHeader(name: string, value: string): void; status(code: number): { json(body: unknown): void } }>();
     let body: ApiError & { errorId?: string };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -42,6 +42,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.error({ errorId, err }, 'unhandled error');
       body = { statusCode: 500, error: REASONS[500], message: 'Internal error', errorId };
     }
+    // A route may have declared another type with @Header (report.html, posture.csv) before it
+    // failed; the error body is JSON and must say so, or clients (and browsers) misread it.
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.status(body.statusCode).json(body);
   }
 }

@@ -2,6 +2,7 @@
 // output, `az aks show` JSON, a ClusterState JSON) into plain values, each with a human
 // location, and reporting syntax errors with file, line and column instead of throwing.
 // Knows nothing about Kubernetes kinds beyond unwrapping `List` objects.
+import { parse as parseJsonTolerant, type ParseError } from 'jsonc-parser';
 import { LineCounter, isMap, isSeq, parseAllDocuments, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import type { Problem } from '@kordon/policy-engine';
@@ -59,7 +60,7 @@ function parseJson(file: string, text: string): ParsedManifest {
 
 /**
  * V8 only sometimes says `at position N`; when it does not, the YAML parser (a JSON superset)
- * usually trips over the same character and knows its line.
+ * usually trips over the same character and knows its line, else jsonc-parser's strict mode does.
  */
 function jsonErrorPosition(text: string, message: string): { line: number; col: number } | undefined {
   const m = /at position (\d+)/.exec(message);
@@ -67,9 +68,14 @@ function jsonErrorPosition(text: string, message: string): { line: number; col: 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const err = doc.errors[0];
-  if (!err) return undefined;
-  const lp = lineCounter.linePos(err.pos[0]);
-  return { line: lp.line, col: lp.col };
+  if (err) {
+    const lp = lineCounter.linePos(err.pos[0]);
+    return { line: lp.line, col: lp.col };
+  }
+  // Valid YAML yet not JSON (`{"a": }`, a trailing comma): a strict JSON scanner knows the offset.
+  const errors: ParseError[] = [];
+  parseJsonTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return errors[0] ? offsetToLineCol(text, errors[0].offset) : undefined;
 }
 
 function offsetToLineCol(text: string, offset: number): { line: number; col: number } {
@@ -86,7 +92,9 @@ function offsetToLineCol(text: string, offset: number): { line: number; col: num
 
 function parseYaml(file: string, text: string): ParsedManifest {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter });
+  // Warnings (e.g. a collection used as a key) go to problems or are harmless; uploads must not
+  // be able to write to the server's stderr through process warnings.
+  const docs = parseAllDocuments(text, { lineCounter, logLevel: 'error' });
   const problems: Problem[] = [];
   const values: ManifestValue[] = [];
   // An empty stream parses to an EmptyStream, which is iterable like an empty array.

@@ -4,3 +4,4 @@ export * from './synthetic-cluster';
 export * from './fake-kube-server';
 export * from './fake-arm-server';
 export * from './test-tls';
+export * as fuzzArbitraries from './fuzz-arbitraries';
