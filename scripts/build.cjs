@@ -156,6 +156,9 @@ async function bundleCli(outDir) {
     logLevel: 'error',
     legalComments: 'none',
     plugins: [purePackages],
+    // jsonc-parser's "main" is a UMD build whose require('./impl/…') calls esbuild cannot follow;
+    // its ES module build bundles.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   });
 }
 
