@@ -6,6 +6,9 @@
 //   2. the same while the live clusters are snapshotted continuously (a manual snapshot is
 //      requested through the API for each of them every second; the API's own queue worker runs
 //      them, so collection, analysis and writes share the process and the database with the reads);
+//   2b. the same with the snapshot workers in their own process: the reads go to a dashboard
+//      replica (KORDON_WORKER_CONCURRENCY=0), a worker replica on the same database runs the
+//      snapshots (how README's "Running past one machine" says to deploy it);
 //   3. cache off (KORDON_READ_CACHE_MB=0), idle: what a cold read costs (a past `?at=`, the first
 //      view after a snapshot lands): p95 at 50 concurrent and the API's CPU ms per request.
 // Per endpoint: req/s, p50/p95/p99, non-2xx + errors, API CPU ms/request, and p95 loaded ÷ p95
@@ -213,6 +216,8 @@ export async function runLoadBench(): Promise<void> {
   const kubes: FakeKubeServer[] = [];
   const pg = new Client({ connectionString: db.url });
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
+  let worker: Awaited<ReturnType<typeof startApi>> | undefined;
+  const sessionSecret = randomBytes(32).toString('base64url');
   let web: Awaited<ReturnType<typeof startWeb>> | undefined;
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   try {
@@ -250,7 +255,7 @@ export async function runLoadBench(): Promise<void> {
     }
     const targets: { url: string; headers: Record<string, string>; cases: Case[]; connections: number }[] = [{ url: api.url, headers, cases: apiList, connections: API_CONNECTIONS }];
     if (PAGES) {
-      web = await startWeb({ apiUrl: api.url, env: { KORDON_SESSION_SECRET: randomBytes(32).toString('base64url') }, timeoutMs: 180_000 });
+      web = await startWeb({ apiUrl: api.url, env: { KORDON_SESSION_SECRET: sessionSecret }, timeoutMs: 180_000 });
       browser = await launchBrowser();
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -289,29 +294,63 @@ export async function runLoadBench(): Promise<void> {
     await web?.stop();
     web = undefined;
     await stopApi(api);
+
+    // 2b: reads on a dashboard replica with no snapshot workers, snapshots on a worker replica.
+    api = await startApi({ ...env, KORDON_WORKER_CONCURRENCY: '0' });
+    worker = await startApi(env);
+    const splitTargets = targets.map((t) => (t.url === targets[0]!.url ? { ...t, url: api!.url } : t));
+    if (PAGES) {
+      web = await startWeb({ apiUrl: api.url, env: { KORDON_SESSION_SECRET: sessionSecret }, timeoutMs: 180_000 });
+      const w = web;
+      for (const t of splitTargets) if (t.cases.some((c) => c.kind === 'page')) t.url = w.url;
+    }
+    const beforeSplit = await snapshotCounts(pg, liveIds);
+    const loop2 = snapshotLoop(api.url, headers, liveIds);
+    const startDeadline2 = Date.now() + 30_000;
+    while ((await snapshotCounts(pg, liveIds)).running === 0 && Date.now() < startDeadline2) await new Promise((r) => setTimeout(r, 200));
+    const ts2 = performance.now();
+    let split: Map<string, Measured>;
+    try {
+      split = await round(`while the same snapshots run in a separate worker replica (reads on a replica with KORDON_WORKER_CONCURRENCY=0)`, api, splitTargets, true);
+    } finally {
+      await loop2.stop();
+    }
+    const splitS = (performance.now() - ts2) / 1000;
+    await waitIdle(pg, liveIds);
+    const afterSplit = await snapshotCounts(pg, liveIds);
+    const snaps2 = afterSplit.succeeded - beforeSplit.succeeded;
+    console.log(`snapshots during the split round: ${snaps2} succeeded (${((snaps2 / splitS) * 60).toFixed(1)}/min), ${afterSplit.failed - beforeSplit.failed} failed; trigger failures: ${loop2.failures.length}`);
+    await web?.stop();
+    web = undefined;
+    await stopApi(worker);
+    worker = undefined;
+    await stopApi(api);
     api = await startApi({ ...env, KORDON_READ_CACHE_MB: '0' });
     const cold = await round('idle, cache off (KORDON_READ_CACHE_MB=0): every answer computed from the database', api, [{ url: api.url, headers, cases: apiList, connections: API_CONNECTIONS }]);
 
-    console.log(`\nsummary (p95; ratio = loaded ÷ idle, target ≤ ${TARGET_RATIO}; cold = cache off, target ≤ ${TARGET_COLD_CPU_MS} ms CPU/req, p95 ≤ ${TARGET_COLD_P95_MS} ms):`);
-    console.log(`  ${'endpoint'.padEnd(66)} ${'idle'.padStart(9)} ${'loaded'.padStart(9)} ${'ratio'.padStart(6)}  ${'cold p95'.padStart(9)} ${'cold CPU'.padStart(12)}  verdict`);
+    console.log(`\nsummary (p95; ratio = loaded ÷ idle, split = loaded with the snapshots in a worker replica, target ≤ ${TARGET_RATIO}; cold = cache off, target ≤ ${TARGET_COLD_CPU_MS} ms CPU/req, p95 ≤ ${TARGET_COLD_P95_MS} ms):`);
+    console.log(`  ${'endpoint'.padEnd(66)} ${'idle'.padStart(9)} ${'loaded'.padStart(9)} ${'ratio'.padStart(6)} ${'split'.padStart(9)} ${'ratio'.padStart(6)}  ${'cold p95'.padStart(9)} ${'cold CPU'.padStart(12)}  verdict`);
     let errors = 0;
     for (const t of targets) {
       for (const c of t.cases) {
         const i = idle.get(c.name)!;
         const l = loaded.get(c.name)!;
         const k = cold.get(c.name);
+        const sp = split.get(c.name)!;
         const ratio = l.p95 / i.p95;
+        const splitRatio = sp.p95 / i.p95;
         // No response within the window (all slower than it) counts as an error too.
-        const bad = [i, l, k].filter((f): f is Measured => !!f).reduce((n, f) => n + f.non2xx + f.errors + (f.requests === 0 ? 1 : 0), 0);
+        const bad = [i, l, sp, k].filter((f): f is Measured => !!f).reduce((n, f) => n + f.non2xx + f.errors + (f.requests === 0 ? 1 : 0), 0);
         errors += bad;
         const misses = [
-          bad ? `${bad} errors${[i, l, k].some((f) => f && f.requests === 0) ? ', or no answer within the window' : ''}` : '',
+          bad ? `${bad} errors${[i, l, sp, k].some((f) => f && f.requests === 0) ? ', or no answer within the window' : ''}` : '',
           !(ratio <= TARGET_RATIO) ? 'ratio' : '',
+          !(splitRatio <= TARGET_RATIO) ? 'split ratio' : '',
           k && k.p95 > TARGET_COLD_P95_MS ? 'cold p95' : '',
           k && k.cpuPerReq !== null && k.cpuPerReq > TARGET_COLD_CPU_MS ? 'cold CPU' : '',
         ].filter(Boolean);
         console.log(
-          `  ${c.name.padEnd(66)} ${ms(i.p95).padStart(9)} ${ms(l.p95).padStart(9)} ${ratio.toFixed(2).padStart(6)}  ${(k ? ms(k.p95) : '—').padStart(9)} ${(k?.cpuPerReq != null ? `${k.cpuPerReq.toFixed(2)} ms/req` : '—').padStart(12)}  ${misses.length ? `MISSED (${misses.join(', ')})` : 'ok'}`,
+          `  ${c.name.padEnd(66)} ${ms(i.p95).padStart(9)} ${ms(l.p95).padStart(9)} ${ratio.toFixed(2).padStart(6)} ${ms(sp.p95).padStart(9)} ${splitRatio.toFixed(2).padStart(6)}  ${(k ? ms(k.p95) : '—').padStart(9)} ${(k?.cpuPerReq != null ? `${k.cpuPerReq.toFixed(2)} ms/req` : '—').padStart(12)}  ${misses.length ? `MISSED (${misses.join(', ')})` : 'ok'}`,
         );
       }
     }
@@ -321,6 +360,7 @@ export async function runLoadBench(): Promise<void> {
     await browser?.close().catch(() => undefined);
     await web?.stop();
     if (api) await stopApi(api);
+    if (worker) await stopApi(worker);
     await pg.end().catch(() => undefined);
     for (const k of kubes) await k.close();
     await db.drop();

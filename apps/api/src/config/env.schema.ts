@@ -132,7 +132,8 @@ export const envSchema = z.object({
     .min(0, 'must be a whole number of megabytes 0-4096')
     .max(4096, 'must be a whole number of megabytes 0-4096')
     .default(64),
-  KORDON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  // 0: this process runs no snapshot jobs (a dashboard replica; worker replicas run them).
+  KORDON_WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(2),
   // Reachability reports computed at once per API process (cold: rebuild a snapshot, run the
   // engine), and how many more may wait for a turn before the API answers 503.
   KORDON_REACHABILITY_CONCURRENCY: z.coerce

@@ -34,6 +34,9 @@ export class SnapshotQueue implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const boss = await this.ensureStarted();
+    // 0 workers: this replica only queues (API requests, scheduler ticks); other replicas run the
+    // jobs, so snapshot CPU never shares the event loop that answers the dashboard.
+    if (this.config.KORDON_WORKER_CONCURRENCY === 0) this.logger.log('no snapshot workers in this process (KORDON_WORKER_CONCURRENCY=0)');
     for (let i = 0; i < this.config.KORDON_WORKER_CONCURRENCY; i++) {
       await boss.work<SnapshotJobData>(SNAPSHOT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) =>
         // Every line of this job (collector, writer, failures) carries the job, the cluster and
