@@ -1,6 +1,7 @@
 // Reads the posture a snapshot stored: the cluster and its snapshot in force in one round trip,
 // the flat namespace rows (never their JSON detail) for the cluster page, and one namespace's
 // detail, labels, policies and workload labels from the content-addressed sets.
+import { NAMESPACE_POSTURE_COLUMNS } from './namespace-posture-columns';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type NamespacePosture } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
@@ -89,12 +90,7 @@ export class PostureRepository {
    */
   async namespaceRow(snapshotId: string, namespace: string): Promise<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt'> | null> {
     const rows = await this.prisma.$queryRaw<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt'>[]>`
-      SELECT namespace, excluded, pods, workloads,
-             ingress_isolated_pods AS "ingressIsolatedPods", egress_isolated_pods AS "egressIsolatedPods",
-             ingress_isolated_workloads AS "ingressIsolatedWorkloads", egress_isolated_workloads AS "egressIsolatedWorkloads",
-             default_deny_ingress AS "defaultDenyIngress", default_deny_egress AS "defaultDenyEgress",
-             effectively_isolated_ingress AS "effectivelyIsolatedIngress", effectively_isolated_egress AS "effectivelyIsolatedEgress",
-             policies, detail
+      SELECT ${NAMESPACE_POSTURE_COLUMNS}
       FROM namespace_posture WHERE snapshot_id = ${snapshotId}::uuid AND namespace = ${namespace}`;
     return rows[0] ?? null;
   }

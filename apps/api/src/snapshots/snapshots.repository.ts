@@ -1,6 +1,7 @@
 // Every read and write of snapshots and their content. A snapshot's content and posture are
 // written in ONE transaction that also flips it to `succeeded`, so readers (who only read
 // succeeded snapshots) never see half of one; a failure leaves just the failed row and reason.
+import { NAMESPACE_POSTURE_COLUMNS } from '../posture/namespace-posture-columns';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type LabelSet, type SnapshotTrigger, type WorkloadObject } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
@@ -310,12 +311,7 @@ export class SnapshotsRepository {
         // Raw SQL (jsonb parsed from PostgreSQL's text either way): Prisma's row mapping of 2,000
         // detail documents was a good part of an unchanged re-snapshot.
         const rows = await tx.$queryRaw<DigestPostureRow[]>`
-          SELECT namespace, excluded, pods, workloads,
-                 ingress_isolated_pods AS "ingressIsolatedPods", egress_isolated_pods AS "egressIsolatedPods",
-                 ingress_isolated_workloads AS "ingressIsolatedWorkloads", egress_isolated_workloads AS "egressIsolatedWorkloads",
-                 default_deny_ingress AS "defaultDenyIngress", default_deny_egress AS "defaultDenyEgress",
-                 effectively_isolated_ingress AS "effectivelyIsolatedIngress", effectively_isolated_egress AS "effectivelyIsolatedEgress",
-                 policies, detail
+          SELECT ${NAMESPACE_POSTURE_COLUMNS}
           FROM namespace_posture WHERE snapshot_id = ${id}::uuid`;
         const digest = snapshotDigest({
           clusterId, id, startedAt: stored.startedAt, finishedAt: stored.finishedAt ?? stored.startedAt,
