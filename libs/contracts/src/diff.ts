@@ -45,8 +45,18 @@ export interface DiffLabelChange {
   added: { key: string; value: string }[];
   removed: { key: string; value: string }[];
   changed: { key: string; before: string; after: string }[];
-  /** Policies that gained or lost the workload because of the change. */
+  /** Policies that gained or lost pods because of the change (the workload's, or any of the namespace's). */
   effects: DiffSelectionChange[];
+  /** Namespace labels only: NetworkPolicy rules whose namespaceSelector admits the namespace as a peer on one side only. */
+  peerEffects: DiffPeerChange[];
+}
+
+export interface DiffPeerChange {
+  policy: DiffPolicyRef;
+  direction: 'ingress' | 'egress';
+  /** A `from` (ingress) or `to` (egress) peer's namespaceSelector matched the namespace. */
+  before: boolean;
+  after: boolean;
 }
 
 export interface DiffDirectionFigures {

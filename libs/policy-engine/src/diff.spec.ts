@@ -102,12 +102,38 @@ describe('diffClusterStates', () => {
     const pods = [...state().pods, pod('shop', 'cli-1', { app: 'cli' }, 'cli')];
     const after = state({ pods, namespaces: [{ name: 'shop', labels: { team: 'front' } }, { name: 'front', labels: { team: 'front' } }] });
     const d = diffClusterStates(side(state({ pods })), side(after), { workloads: true });
-    expect(d.labels).toEqual([{ scope: 'namespace', namespace: 'shop', workload: null, added: [], removed: [], changed: [{ key: 'team', before: 'shop', after: 'front' }], effects: [] }]);
+    // shop now matches web-from-client's `namespaceSelector: {team: front}`: the policy admits it as a peer.
+    expect(d.labels).toEqual([
+      {
+        scope: 'namespace', namespace: 'shop', workload: null, added: [], removed: [], changed: [{ key: 'team', before: 'shop', after: 'front' }], effects: [],
+        peerEffects: [{ policy: { kind: 'NetworkPolicy', namespace: 'shop', name: 'web-from-client' }, direction: 'ingress', before: false, after: true }],
+      },
+    ]);
     const pair = d.reachability!.namespacePairs.find((p) => p.from === 'shop' && p.to === 'shop')!;
     expect(pair).toMatchObject({ before: 'No Connections', after: 'TCP 80', opened: 'TCP 80' });
     expect(pair.causes).toContainEqual({ type: 'labels', kind: 'Namespace', namespace: 'shop', name: 'shop', change: 'labels' });
     expect(d.reachability!.workloadPairs!.map((p) => `${p.from}→${p.to}:${p.opened}`)).toEqual(['shop/cli→shop/web:TCP 80']);
     expect(d.verdict.opens).toBeGreaterThan(0);
+  });
+
+  it('a namespace label change names the rules that stop admitting it, and the cluster-wide policies that stop selecting its pods', () => {
+    const gnp = {
+      apiVersion: 'projectcalico.org/v3', kind: 'GlobalNetworkPolicy', metadata: { name: 'front-deny' },
+      spec: { namespaceSelector: "team == 'front'", types: ['Ingress'] },
+    };
+    const calico = { networkPlugin: 'azure', networkPolicy: 'calico' };
+    const before = state({ crdPolicies: [gnp], networkProfile: calico });
+    // front loses team=front: web-from-client no longer admits it (ingress), and the GNP no longer selects client-1.
+    const after = state({ crdPolicies: [gnp], networkProfile: calico, namespaces: [{ name: 'shop', labels: { team: 'shop' } }, { name: 'front', labels: { team: 'gone' } }] });
+    const d = diffClusterStates(side(before), side(after));
+    expect(d.labels).toHaveLength(1);
+    const l = d.labels[0]!;
+    expect(l).toMatchObject({ scope: 'namespace', namespace: 'front', changed: [{ key: 'team', before: 'front', after: 'gone' }] });
+    expect(l.peerEffects).toEqual([{ policy: { kind: 'NetworkPolicy', namespace: 'shop', name: 'web-from-client' }, direction: 'ingress', before: true, after: false }]);
+    expect(l.effects).toEqual([{ policy: { kind: 'GlobalNetworkPolicy', namespace: null, name: 'front-deny' }, before: 1, after: 0, drift: true, policyChanged: false }]);
+    // A label no selector reads moves nothing.
+    const quiet = diffClusterStates(side(before), side(state({ crdPolicies: [gnp], networkProfile: calico, namespaces: [{ name: 'shop', labels: { team: 'shop' } }, { name: 'front', labels: { team: 'front', cost: 'x' } }] })));
+    expect(quiet.labels[0]).toMatchObject({ namespace: 'front', added: [{ key: 'cost', value: 'x' }], effects: [], peerEffects: [] });
   });
 
   it('an edited policy shows before and after, and the findings it opens and resolves', () => {

@@ -7,6 +7,7 @@ import type { Finding } from './findings';
 import type { ClusterState, CrdPolicy, Labels, NetworkPolicy } from './model';
 import type { ClusterPosture, NamespacePosture } from './posture.types';
 import { ConnectionSet, type Connection, type ReachabilityReport } from './reachability';
+import { compileSelector, matchesSelector } from './selectors';
 
 export interface DiffSide {
   state: ClusterState;
@@ -69,8 +70,26 @@ export interface LabelDiff {
   added: LabelEntry[];
   removed: LabelEntry[];
   changed: { key: string; before: string; after: string }[];
-  /** Policies that gained or lost this workload (workload labels), with their pod counts. */
+  /**
+   * Policies that gained or lost pods because of the change, with their pod counts: for workload
+   * labels, the policies that gained or lost that workload; for a namespace's labels, those that
+   * gained or lost any of its workloads (cluster-wide policies selecting by namespace labels).
+   */
   effects: SelectionDiff[];
+  /**
+   * For a namespace's labels: NetworkPolicy rules whose `namespaceSelector` peers admitted the
+   * namespace before and not after, or the reverse (the allowed peers moved, not the selected pods).
+   */
+  peerEffects: PeerEffect[];
+}
+
+/** A NetworkPolicy (present on both sides) whose rules admit a namespace as a peer on one side only. */
+export interface PeerEffect {
+  policy: DiffPolicyRef;
+  direction: 'ingress' | 'egress';
+  /** Some `from` (ingress) / `to` (egress) peer's namespaceSelector matched the namespace's labels. */
+  before: boolean;
+  after: boolean;
 }
 
 export interface DirectionFigures {
@@ -289,6 +308,32 @@ function workloadPolicies(posture: ClusterPosture): Map<string, Set<string>> {
   return out;
 }
 
+/**
+ * NetworkPolicies present on both sides (same text) whose rules admit a namespace with these
+ * labels as a peer on one side only. A peer with a namespaceSelector admits pods of a namespace
+ * whose labels it matches (any podSelector beside it narrows the pods, not the namespace); a
+ * policy whose text changed is reported as a policy change instead.
+ */
+function peerEffects(before: NetworkPolicy[], after: NetworkPolicy[], labelsBefore: Labels, labelsAfter: Labels): PeerEffect[] {
+  const out: PeerEffect[] = [];
+  const old = new Map(before.map((p) => [`${p.metadata.namespace ?? ''}/${p.metadata.name}`, p]));
+  for (const p of after) {
+    const key = `${p.metadata.namespace ?? ''}/${p.metadata.name}`;
+    const b = old.get(key);
+    if (!b || stableText(b.spec) !== stableText(p.spec)) continue;
+    for (const direction of ['ingress', 'egress'] as const) {
+      const peers = (direction === 'ingress' ? (p.spec.ingress ?? []).flatMap((r) => r.from ?? []) : (p.spec.egress ?? []).flatMap((r) => r.to ?? []))
+        .filter((peer) => peer.namespaceSelector)
+        .map((peer) => compileSelector(peer.namespaceSelector));
+      if (!peers.length) continue;
+      const wasAdmitted = peers.some((s) => matchesSelector(s, labelsBefore));
+      const isAdmitted = peers.some((s) => matchesSelector(s, labelsAfter));
+      if (wasAdmitted !== isAdmitted) out.push({ policy: { kind: 'NetworkPolicy', namespace: p.metadata.namespace ?? null, name: p.metadata.name }, direction, before: wasAdmitted, after: isAdmitted });
+    }
+  }
+  return out.sort((x, y) => (refKey(x.policy) < refKey(y.policy) ? -1 : refKey(x.policy) > refKey(y.policy) ? 1 : x.direction < y.direction ? -1 : 1));
+}
+
 // ------------------------------------------------------------------ namespaces
 
 function figures(n: NamespacePosture): NamespaceFigures {
@@ -418,12 +463,48 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
     const old = nsB.get(n.name);
     if (!old) continue;
     const d = labelDelta(old, n.labels ?? {});
-    if (d.added.length || d.removed.length || d.changed.length) labels.push({ scope: 'namespace', namespace: n.name, workload: null, ...d, effects: [] });
+    if (d.added.length || d.removed.length || d.changed.length) labels.push({ scope: 'namespace', namespace: n.name, workload: null, ...d, effects: [], peerEffects: [] });
   }
   const wlB = workloadLabels(before.state);
   const wlA = workloadLabels(after.state);
   const wpB = workloadPolicies(before.posture);
   const wpA = workloadPolicies(after.posture);
+  const effectOf = (name: string, namespace: string): SelectionDiff | null => {
+    const slash = name.indexOf('/');
+    const ref: DiffPolicyRef =
+      slash < 0 ? { kind: 'NetworkPolicy', namespace, name } : { kind: name.slice(0, slash), namespace: CLUSTER_WIDE.has(name.slice(0, slash)) ? null : namespace, name: name.slice(slash + 1) };
+    const k = refKey(ref);
+    // A policy added or removed is its own change, not an effect of the labels.
+    if (!pb.has(k) || !pa.has(k)) return null;
+    const b = selB.get(k) ?? 0;
+    const a = selA.get(k) ?? 0;
+    return selectionByKey.get(k) ?? { policy: ref, before: b, after: a, drift: b > 0 && a === 0, policyChanged: changedPolicies.has(k) };
+  };
+  if (labels.length) {
+    // What a namespace's own labels moved: the policies that gained or lost its workloads, and
+    // the NetworkPolicy rules that admit it as a peer on one side only.
+    const byNs = new Map(labels.map((l) => [l.namespace, l]));
+    const gained = new Map<string, Map<string, SelectionDiff>>();
+    for (const key of new Set([...wpB.keys(), ...wpA.keys()])) {
+      const ns = key.slice(0, key.indexOf('\u0000'));
+      if (!byNs.has(ns)) continue;
+      const polB = wpB.get(key) ?? new Set<string>();
+      const polA = wpA.get(key) ?? new Set<string>();
+      for (const name of new Set([...polB, ...polA])) {
+        if (polB.has(name) === polA.has(name)) continue;
+        const e = effectOf(name, ns);
+        if (!e) continue;
+        let m = gained.get(ns);
+        if (!m) gained.set(ns, (m = new Map()));
+        m.set(refKey(e.policy), e);
+      }
+    }
+    const nsA = new Map(after.state.namespaces.map((n) => [n.name, n.labels ?? {}]));
+    for (const l of labels) {
+      l.effects = [...(gained.get(l.namespace)?.values() ?? [])].sort((x, y) => (refKey(x.policy) < refKey(y.policy) ? -1 : 1));
+      l.peerEffects = peerEffects(before.state.networkPolicies, after.state.networkPolicies, nsB.get(l.namespace) ?? {}, nsA.get(l.namespace) ?? {});
+    }
+  }
   for (const [key, w] of wlA) {
     const old = wlB.get(key);
     if (!old) continue;
@@ -434,17 +515,10 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
     const effects: SelectionDiff[] = [];
     for (const name of new Set([...polB, ...polA])) {
       if (polB.has(name) === polA.has(name)) continue;
-      const slash = name.indexOf('/');
-      const ref: DiffPolicyRef =
-        slash < 0 ? { kind: 'NetworkPolicy', namespace: w.namespace, name } : { kind: name.slice(0, slash), namespace: CLUSTER_WIDE.has(name.slice(0, slash)) ? null : w.namespace, name: name.slice(slash + 1) };
-      const k = refKey(ref);
-      // A policy added or removed is its own change, not an effect of the labels.
-      if (!pb.has(k) || !pa.has(k)) continue;
-      const b = selB.get(k) ?? 0;
-      const a = selA.get(k) ?? 0;
-      effects.push(selectionByKey.get(k) ?? { policy: ref, before: b, after: a, drift: b > 0 && a === 0, policyChanged: changedPolicies.has(k) });
+      const e = effectOf(name, w.namespace);
+      if (e) effects.push(e);
     }
-    labels.push({ scope: 'workload', namespace: w.namespace, workload: w.workload, ...d, effects });
+    labels.push({ scope: 'workload', namespace: w.namespace, workload: w.workload, ...d, effects, peerEffects: [] });
   }
 
   // Namespaces.

@@ -37,7 +37,7 @@ const gunzipAsync = promisify(gunzip);
  * Bumped whenever the engine's diff or its rendering changes what an answer holds, so stored
  * diffs of an older format are recomputed rather than served.
  */
-export const DIFF_FORMAT = 1;
+export const DIFF_FORMAT = 2;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_SIMULATE_FILES = 200;

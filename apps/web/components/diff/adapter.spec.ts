@@ -64,7 +64,7 @@ describe('toDiffView', () => {
     const v = toDiffView({
       ...EMPTY,
       policies: [{ kind: 'NetworkPolicy', namespace: 'pay', name: 'allow-all', change: 'added', beforeYaml: '', afterYaml: 'a: 1\n', yamlDiff: '--- a/x\n+++ b/x\n@@ -0,0 +1,1 @@\n+a: 1\n', podsBefore: 0, podsAfter: 3 }],
-      labels: [{ scope: 'workload', namespace: 'pay', workload: 'Deployment/api', added: [], removed: [], changed: [{ key: 'app', before: 'api', after: 'api2' }], effects: [drift] }],
+      labels: [{ scope: 'workload', namespace: 'pay', workload: 'Deployment/api', added: [], removed: [], changed: [{ key: 'app', before: 'api', after: 'api2' }], effects: [drift], peerEffects: [] }],
       drift: [drift],
       namespaces: [{ namespace: 'pay', change: 'changed', excluded: false, before: { pods: 3, policies: 1, ingress: fig(true, 1), egress: fig(false, 0) }, after: { pods: 3, policies: 2, ingress: fig(false, 0.5), egress: fig(false, 0) }, ingressCoverageDelta: -50, egressCoverageDelta: 0 }],
       reachability: { namespacePairs: [{ from: 'web', to: 'pay', before: 'No Connections', after: 'TCP 80', opened: 'TCP 80', closed: '', causes: [{ type: 'policy', kind: 'NetworkPolicy', namespace: 'pay', name: 'allow-all', change: 'added' }] }], namespacePairsTotal: 1, namespacePairsTruncated: false, workloadPairs: null, workloadPairsTotal: null, truncated: false },
@@ -86,7 +86,7 @@ describe('toDiffView', () => {
       drift: [drift],
       profile: { engineBefore: 'azure', engineAfter: 'none', engineChanged: true, changes: [{ field: 'networkPolicy', before: 'azure', after: null }, { field: 'networkPluginMode', before: null, after: 'overlay' }] },
     });
-    expect(v.labels).toEqual([{ target: 'selection drift', namespace: null, changes: [], effects: [{ policy: drift.policy, before: 2, after: 0, drift: true }] }]);
+    expect(v.labels).toEqual([{ target: 'selection drift', namespace: null, changes: [], effects: [{ policy: drift.policy, before: 2, after: 0, drift: true }], peers: [] }]);
     expect(v.profile).toEqual([{ field: 'policy engine', before: 'azure', after: 'none' }, { field: 'networkPluginMode', before: '—', after: 'overlay' }]);
   });
 });

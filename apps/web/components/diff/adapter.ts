@@ -52,11 +52,12 @@ function labels(d: ClusterDiff): LabelChangeView[] {
       ...l.changed.map((c) => `~ ${c.key}: ${c.before} → ${c.after}`),
     ],
     effects: l.effects.map(effect),
+    peers: (l.peerEffects ?? []).map((p) => ({ policy: p.policy, direction: p.direction, admitted: p.after })),
   }));
   // Drift no label change explains (the policy's own text changed) is shown on its own.
   const shown = new Set(out.flatMap((l) => l.effects.filter((e) => e.drift).map((e) => `${e.policy.kind}/${e.policy.namespace}/${e.policy.name}`)));
   const extra = d.drift.filter((s) => !shown.has(`${s.policy.kind}/${s.policy.namespace}/${s.policy.name}`)).map(effect);
-  if (extra.length) out.push({ target: 'selection drift', namespace: null, changes: [], effects: extra });
+  if (extra.length) out.push({ target: 'selection drift', namespace: null, changes: [], effects: extra, peers: [] });
   return out;
 }
 

@@ -220,8 +220,14 @@ export function DiffView({ diff, clusterId, workloadsHref, workloadsShown, allPa
             {v.labels.map((l) => (
               <li key={l.target} data-testid="label-change">
                 <span className="mono">{l.target}</span>: {l.changes.join(', ') || 'labels changed'}
-                {l.effects.length ? (
+                {l.effects.length || l.peers.length ? (
                   <ul>
+                    {l.peers.map((p, i) => (
+                      <li key={`peer-${p.policy.name}-${p.direction}-${i}`} data-testid="peer-change">
+                        <PolicyName clusterId={clusterId} p={p.policy} /> {p.admitted ? 'now admits' : 'no longer admits'} this namespace as an{' '}
+                        {p.direction === 'ingress' ? 'ingress source' : 'egress destination'}
+                      </li>
+                    ))}
                     {l.effects.map((e, i) => (
                       <li key={`${e.policy.name}-${i}`}>
                         <PolicyName clusterId={clusterId} p={e.policy} /> selected {e.before} pod{e.before === 1 ? '' : 's'}, now {e.after}

@@ -33,6 +33,8 @@ export interface LabelChangeView {
   /** `+ team=pay`, `- app=api`, `~ tier: web → front`. */
   changes: string[];
   effects: SelectionEffectView[];
+  /** Namespace labels: policies whose rules now admit (or no longer admit) the namespace as a peer. */
+  peers: { policy: PolicyRefView; direction: 'ingress' | 'egress'; admitted: boolean }[];
 }
 
 export interface NamespaceDeltaView {
