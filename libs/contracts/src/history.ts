@@ -185,8 +185,8 @@ export interface TimeInStateRange {
   /** min(to, now): time still to come is not measured. */
   measuredTo: string;
   scheduleMinutes: number;
-  /** A snapshot vouches for at most scheduleMinutes × this factor. */
-  scheduleGrace: number;
+  /** A snapshot vouches for at most scheduleMinutes + this many minutes. */
+  scheduleSlackMinutes: number;
 }
 
 export interface NamespaceTimeInState extends TimeInStateRange {

@@ -26,7 +26,7 @@ export class HistoryController {
   @ApiOperation({
     summary: 'Time in state of one namespace: since when, and for what share of a range, default-deny held per direction',
     description:
-      'Each succeeded snapshot vouches for its state from its start until the next snapshot, at most the cluster schedule × scheduleGrace; ' +
+      'Each succeeded snapshot vouches for its state from its start until the next snapshot, at most the cluster schedule + scheduleSlackMinutes; ' +
       'time beyond that, after a failed snapshot until the next succeeded one, and before the first snapshot is unknown, never protected. ' +
       'Default range: the last 90 days; at most 2 years. Intervals merge equal states and keep the snapshots vouching for them.',
   })

@@ -54,7 +54,7 @@ export class NamespaceTimeInStateDto implements NamespaceTimeInState {
   @ApiProperty({ format: 'date-time' }) to!: string;
   @ApiProperty({ format: 'date-time', description: 'min(to, now)' }) measuredTo!: string;
   @ApiProperty() scheduleMinutes!: number;
-  @ApiProperty({ description: 'A snapshot vouches for at most scheduleMinutes × scheduleGrace' }) scheduleGrace!: number;
+  @ApiProperty({ description: 'A snapshot vouches for at most scheduleMinutes + scheduleSlackMinutes' }) scheduleSlackMinutes!: number;
   @ApiProperty({ type: TimeInStateDirectionDto }) ingress!: TimeInStateDirectionDto;
   @ApiProperty({ type: TimeInStateDirectionDto }) egress!: TimeInStateDirectionDto;
 }
@@ -71,6 +71,6 @@ export class ClusterTimeInStateDto implements ClusterTimeInState {
   @ApiProperty({ format: 'date-time' }) to!: string;
   @ApiProperty({ format: 'date-time' }) measuredTo!: string;
   @ApiProperty() scheduleMinutes!: number;
-  @ApiProperty() scheduleGrace!: number;
+  @ApiProperty() scheduleSlackMinutes!: number;
   @ApiProperty({ type: [TimeInStateNamespaceSummaryDto] }) namespaces!: TimeInStateNamespaceSummaryDto[];
 }

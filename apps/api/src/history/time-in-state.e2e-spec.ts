@@ -13,6 +13,8 @@ import { get } from '../posture/testing/read-api.fixture';
 import { SnapshotsService } from '../snapshots/snapshots.service';
 
 const DAY = 86_400_000;
+/** SCHEDULE_SLACK_MINUTES of the time-in-state rules. */
+const SLACK = 5 * 60_000;
 const day = (s: string) => new Date(`${s}T00:00:00.000Z`);
 const iso = (s: string) => day(s).toISOString();
 const UNKNOWN = '6f1c2d3e-0000-4000-8000-000000000000';
@@ -113,9 +115,9 @@ describe('time in state API', () => {
     const noon = (await get(t, url('payments', '2025-07-10T12:00:00Z', '2025-07-11T12:00:00Z')).expect(200)).body as NamespaceTimeInState;
     expect(noon.egress.provingSnapshots!.map((p) => p.id)).toEqual([ids.get('2025-07-10'), ids.get('2025-07-11')]);
     expect(noon.egress.heldThroughout).toBe(true);
-    // After the last snapshot (2025-10-03) and its 36-hour cap, the time is unknown.
+    // After the last snapshot (2025-10-03) and its cap (a day and 5 minutes), the time is unknown.
     const october = (await get(t, url('payments', iso('2025-10-01'), iso('2025-10-10'))).expect(200)).body as NamespaceTimeInState;
-    expect(october.ingress).toMatchObject({ heldThroughout: false, protectedSince: null, protectedMs: 3.5 * DAY, unknownMs: 5.5 * DAY });
+    expect(october.ingress).toMatchObject({ heldThroughout: false, protectedSince: null, protectedMs: 3 * DAY + SLACK, unknownMs: 6 * DAY - SLACK });
   });
 
   it('gives every namespace of the cluster, without intervals unless asked', async () => {
@@ -163,12 +165,12 @@ describe('time in state API', () => {
   it('makes a gap longer than the schedule unknown (snapshots missing for two days)', async () => {
     await t.sql(`DELETE FROM snapshot WHERE id = ANY($1::uuid[])`, [[ids.get('2025-09-10'), ids.get('2025-09-11')]]);
     const sept = (await get(t, url('payments', iso('2025-09-01'), iso('2025-10-01'))).expect(200)).body as NamespaceTimeInState;
-    // 2025-09-09 vouches for 36 hours (daily schedule × 1.5), then nothing until 2025-09-12.
+    // 2025-09-09 vouches for a day and 5 minutes (daily schedule plus the slack), then nothing until 2025-09-12.
     expect(sept.ingress.intervals!.map((i) => [i.from, i.to, i.state])).toEqual([
-      [iso('2025-09-01'), '2025-09-10T12:00:00.000Z', 'protected'],
-      ['2025-09-10T12:00:00.000Z', iso('2025-09-12'), 'unknown'],
+      [iso('2025-09-01'), '2025-09-10T00:05:00.000Z', 'protected'],
+      ['2025-09-10T00:05:00.000Z', iso('2025-09-12'), 'unknown'],
       [iso('2025-09-12'), iso('2025-10-01'), 'protected'],
     ]);
-    expect(sept.ingress).toMatchObject({ unknownMs: 1.5 * DAY, heldThroughout: false, protectedSince: iso('2025-09-12') });
+    expect(sept.ingress).toMatchObject({ unknownMs: 2 * DAY - SLACK, heldThroughout: false, protectedSince: iso('2025-09-12') });
   });
 });

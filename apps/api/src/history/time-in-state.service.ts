@@ -7,7 +7,7 @@ import { ClustersService } from '../clusters/clusters.service';
 import { parseInstant } from '../posture/query-input';
 import { doNotCache } from '../read-cache/cache-hints';
 import { HistoryErrorCode, HistoryException } from './history.exception';
-import { orderedRows, protectedRunStart, SCHEDULE_GRACE, timeInState, type TimeInStateDirectionName, type TimeInStateRow } from './time-in-state';
+import { orderedRows, protectedRunStart, SCHEDULE_SLACK_MINUTES, timeInState, type TimeInStateDirectionName, type TimeInStateRow } from './time-in-state';
 import { TimeInStateRepository } from './time-in-state.repository';
 
 const DAY = 86_400_000;
@@ -60,7 +60,7 @@ export class TimeInStateService {
       to: to.toISOString(),
       measuredTo: r.measuredTo.toISOString(),
       scheduleMinutes: cluster.scheduleMinutes,
-      scheduleGrace: SCHEDULE_GRACE,
+      scheduleSlackMinutes: SCHEDULE_SLACK_MINUTES,
       ingress: r.ingress,
       egress: r.egress,
     };
@@ -96,7 +96,7 @@ export class TimeInStateService {
       to: to.toISOString(),
       measuredTo: measuredTo.toISOString(),
       scheduleMinutes: cluster.scheduleMinutes,
-      scheduleGrace: SCHEDULE_GRACE,
+      scheduleSlackMinutes: SCHEDULE_SLACK_MINUTES,
       namespaces,
     };
   }

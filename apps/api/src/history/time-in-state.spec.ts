@@ -7,6 +7,9 @@ const T0 = Date.UTC(2025, 6, 1); // 2025-07-01T00:00Z
 const t = (hours: number) => new Date(T0 + hours * H);
 const iso = (hours: number) => t(hours).toISOString();
 const NOW = t(10_000);
+/** SCHEDULE_SLACK_MINUTES: a snapshot vouches for its schedule plus this. */
+const SLACK = 5 * 60_000;
+const isoMs = (ms: number) => new Date(T0 + ms).toISOString();
 
 function row(id: string, hours: number, state: 'dd' | 'open' | 'ingress-only' | 'absent' | 'failed'): TimeInStateRow {
   if (state === 'failed') return { id, startedAt: t(hours), status: 'failed', namespace: null };
@@ -38,25 +41,27 @@ describe('timeInState', () => {
     expect(r.egress.heldThroughout).toBe(true);
   });
 
-  it('makes a gap longer than the schedule (plus grace) unknown, never protected', () => {
-    // Snapshots at 0..5, then none until 12: 5 + 1.5 h vouched, 6.5 → 12 unknown.
+  it('makes a gap longer than the schedule (plus the scheduler slack) unknown, never protected', () => {
+    // Snapshots at 0..5, then none until 12: 5 + 1 h 5 min vouched, 6:05 → 12 unknown.
     const rows = [...hourly(0, 6), ...hourly(12, 13)];
     const r = run(rows, 0, 24);
-    expect(r.ingress.unknownMs).toBe(5.5 * H);
-    expect(r.ingress.protectedMs).toBe(18.5 * H);
+    expect(r.ingress.unknownMs).toBe(6 * H - SLACK);
+    expect(r.ingress.protectedMs).toBe(18 * H + SLACK);
     expect(r.ingress.heldThroughout).toBe(false);
     expect(r.ingress.intervals!.map((i) => [i.from, i.to, i.state])).toEqual([
-      [iso(0), iso(6.5), 'protected'],
-      [iso(6.5), iso(12), 'unknown'],
+      [iso(0), isoMs(6 * H + SLACK), 'protected'],
+      [isoMs(6 * H + SLACK), iso(12), 'unknown'],
       [iso(12), iso(24), 'protected'],
     ]);
     expect(r.ingress.intervals![1].snapshotId).toBeNull();
     // The current run began after the gap.
     expect(r.ingress.protectedSince).toBe(iso(12));
     expect(r.openRun.ingress).toBe(false);
-    // A gap within the grace (80 minutes on an hourly schedule) stays protected.
-    const late = run([row('a', 0, 'dd'), row('b', 80 / 60, 'dd'), row('c', 2, 'dd')], 0, 2.5);
+    // A snapshot within the slack (64 minutes after the last on an hourly schedule) keeps the run; 66 minutes breaks it.
+    const late = run([row('a', 0, 'dd'), row('b', 64 / 60, 'dd'), row('c', 2, 'dd')], 0, 2.5);
     expect(late.ingress.heldThroughout).toBe(true);
+    const later = run([row('a', 0, 'dd'), row('b', 66 / 60, 'dd'), row('c', 2, 'dd')], 0, 2.5);
+    expect(later.ingress).toMatchObject({ heldThroughout: false, unknownMs: 60_000 });
   });
 
   it('makes time after a failed snapshot unknown until the next succeeded one', () => {
@@ -96,7 +101,7 @@ describe('timeInState', () => {
 
   it('makes the time after the last snapshot unknown once its cap passes, and a lost default-deny ends the run', () => {
     const stale = run(hourly(0, 10), 0, 24);
-    expect(stale.ingress.unknownMs).toBe((24 - 10.5) * H);
+    expect(stale.ingress.unknownMs).toBe(14 * H - SLACK);
     expect(stale.ingress.protectedSince).toBeNull();
     const lost = run([...hourly(0, 20), row('x', 20, 'open'), ...hourly(21, 4)], 0, 24);
     expect(lost.ingress.protectedSince).toBe(iso(21));
@@ -114,10 +119,10 @@ describe('timeInState', () => {
     expect(future.ingress).toMatchObject({ protectedMs: 0, share: null, heldThroughout: false, intervals: [] });
   });
 
-  it('applies the cluster schedule: a daily schedule vouches for 36 hours', () => {
+  it('applies the cluster schedule: a daily schedule vouches for a day and 5 minutes', () => {
     const rows = [row('d0', 0, 'dd'), row('d1', 24, 'dd'), row('d3', 72, 'dd')];
     const r = run(rows, 0, 96, 1440);
-    expect(r.ingress.unknownMs).toBe(12 * H);
+    expect(r.ingress.unknownMs).toBe(24 * H - SLACK);
     expect(r.ingress.intervals!.map((i) => i.state)).toEqual(['protected', 'unknown', 'protected']);
   });
 
@@ -128,9 +133,9 @@ describe('timeInState', () => {
     const r = run(rows, 0, 96, 60, t(96));
     expect(r.ingress.heldThroughout).toBe(true);
     expect(r.ingress.protectedSince).toBe(iso(0));
-    // Without their own schedule, the same rows leave 23 h unknown after each daily snapshot.
+    // Without their own schedule, the same rows leave 22 h 55 min unknown after each daily snapshot.
     const r2 = run([...daily.map(({ scheduleMinutes: _s, ...x }) => x), ...hourly(72, 24)], 0, 96, 60, t(96));
-    expect(r2.ingress.unknownMs).toBe(3 * 22.5 * H);
+    expect(r2.ingress.unknownMs).toBe(3 * (23 * H - SLACK));
     expect(r2.ingress.protectedSince).toBe(iso(72));
   });
 });

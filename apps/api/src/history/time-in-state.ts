@@ -1,13 +1,17 @@
 // Time in state with interval semantics, pure (no I/O, no clock: the caller passes `now`).
 // A succeeded snapshot vouches for the namespace's state from its start until the next snapshot
-// starts, but never longer than its schedule (the cluster's when it was taken) plus a grace (SCHEDULE_GRACE); time
+// starts, but never longer than its schedule (the cluster's when it was taken) plus SCHEDULE_SLACK_MINUTES; time
 // beyond that, time after a failed snapshot until the next succeeded one, and time before the
 // first snapshot are "unknown", never "protected". Used by the time-in-state API and by anything
 // else (the evidence bundle) that has the rows at hand.
 import type { TimeInStateDirection, TimeInStateInterval, TimeInStateProvingSnapshot, TimeInStateState } from '@kordon/contracts';
 
-/** A snapshot vouches for at most `scheduleMinutes × SCHEDULE_GRACE` (the scheduler's 30 s tick and queueing included). */
-export const SCHEDULE_GRACE = 1.5;
+/**
+ * A snapshot vouches for at most `scheduleMinutes + SCHEDULE_SLACK_MINUTES`: the next one is due a
+ * schedule after it started, and the slack covers the scheduler's 30 s tick and a short queue. A
+ * snapshot later than that leaves the time between "unknown".
+ */
+export const SCHEDULE_SLACK_MINUTES = 5;
 
 export type TimeInStateDirectionName = 'ingress' | 'egress';
 
@@ -56,7 +60,7 @@ interface Piece {
 }
 
 export function capMs(scheduleMinutes: number): number {
-  return Math.max(1, scheduleMinutes) * 60_000 * SCHEDULE_GRACE;
+  return (Math.max(1, scheduleMinutes) + SCHEDULE_SLACK_MINUTES) * 60_000;
 }
 
 /** How long `row` vouches for its state: its own schedule when it has one, else `cap`. */

@@ -202,8 +202,8 @@ export function TimeInStatePanel({ clusterId, ns, at }: { clusterId: string; ns:
             ))}
           </ul>
           <p className="held-note">
-            A snapshot vouches for the namespace from its start until the next snapshot, at most its schedule × {data.scheduleGrace} (the schedule in force
-            when it was taken, now {data.scheduleMinutes} min, and a grace). Longer gaps, time after a failed snapshot and time before the first one count as unknown, never as protected.
+            A snapshot vouches for the namespace from its start until the next snapshot, at most its schedule plus {data.scheduleSlackMinutes} minutes (the schedule in force
+            when it was taken, now {data.scheduleMinutes} min, and a slack for the scheduler). Longer gaps, time after a failed snapshot and time before the first one count as unknown, never as protected.
           </p>
         </>
       )}
