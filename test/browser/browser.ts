@@ -46,7 +46,8 @@ function findRepoRoot(from: string): string {
 }
 
 export const REPO_ROOT = findRepoRoot(typeof __dirname === 'string' ? __dirname : process.cwd());
-export const SCREENSHOT_DIR = join(REPO_ROOT, 'artifacts/screenshots');
+/** Where screenshots go: artifacts/screenshots/ (git-ignored), or KORDON_SCREENSHOT_DIR when set. */
+export const SCREENSHOT_DIR = process.env.KORDON_SCREENSHOT_DIR || join(REPO_ROOT, 'artifacts/screenshots');
 
 const WEB_DIR = join(REPO_ROOT, 'apps/web');
 const BUILD_ID = join(WEB_DIR, '.next/BUILD_ID');
@@ -73,7 +74,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   });
 }
 
-/** Full-page PNG under artifacts/screenshots/ (git-ignored); returns the file's path. */
+/** Full-page PNG under SCREENSHOT_DIR; returns the file's path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);

@@ -1,8 +1,12 @@
 // Exceptions in a real browser on the demo fleet: a security user requests one in the page, sees
 // no approve button on their own request (with the reason), another user approves it in their own
 // session, and the finding shows "Excepted" on the findings page; the page's counts equal the API's.
+// The cluster page's roll-up shows default-deny with and without exceptions (the API's figures),
+// and its table keeps an excepted gap visible, marked "excepted".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExceptionsPage, FleetFindingItem, Page } from '@kordon/contracts';
+import request from 'supertest';
+import type { ClusterPosturePage, DefaultDenyFigures, ExceptionsPage, FleetFindingItem, Page, PostureExceptionView } from '@kordon/contracts';
+import { formatPercent } from '../../apps/web/lib/format';
 import { screenshot } from './browser';
 import { startProduct, type Product } from './product';
 
@@ -85,5 +89,63 @@ describe('exceptions page in a browser', () => {
     expect(await page.locator('[data-action]').count()).toBe(0);
     const list = await p.api<ExceptionsPage>('/exceptions', 'auditor');
     expect(await page.locator('tr[data-exception-id]').count()).toBe(list.items.length);
+  });
+
+  it('shows default-deny with and without exceptions on the cluster page, and the gap marked excepted', async () => {
+    const cluster = await p.cluster('aks-prod-weu');
+    const before = await p.api<ClusterPosturePage>(`/clusters/${cluster.id}/posture?limit=500`);
+    const target = before.items.find((i) => !i.excluded && !i.egress.defaultDeny)!;
+    expect(target, 'a counted namespace without default-deny egress').toBeTruthy();
+    // Without exceptions on this cluster both figures agree and the roll-up says nothing extra.
+    const page = await p.newPage('manager');
+    await page.goto(`${p.web.url}/clusters/${cluster.id}`, { waitUntil: 'load' });
+    for (const d of ['ingress', 'egress'] as const) {
+      const f = before.defaultDenyFigures![d];
+      expect(f.namespacesWithDefaultDenyOrExcepted).toBe(f.namespacesWithDefaultDeny);
+      expect(await page.getByTestId(`dd-share-${d}`).innerText()).toBe(formatPercent(f.defaultDenyShare!));
+      expect(await page.getByTestId(`dd-fact-excepted-${d}`).count()).toBe(0);
+    }
+
+    // Requested by one security user, approved by another principal (four eyes).
+    const http = () => request(p.t.app.getHttpServer());
+    const auth = (role: 'security' | 'admin') => ({ Authorization: `Bearer ${p.tokens[role]}` });
+    const created = (
+      await http()
+        .post('/api/exceptions')
+        .set(auth('security'))
+        .send({
+          cluster: cluster.id, namespace: target.name, direction: 'egress', owner: 'team-weu',
+          justification: 'egress goes through the firewall', expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        })
+        .expect(201)
+    ).body as PostureExceptionView;
+    await http().post(`/api/exceptions/${created.id}/approve`).set(auth('admin')).send({ note: 'ok' }).expect(200);
+
+    const api = await p.api<ClusterPosturePage>(`/clusters/${cluster.id}/posture?limit=500`);
+    const figures = api.defaultDenyFigures!;
+    expect(figures.egress.namespacesWithDefaultDenyOrExcepted).toBe(figures.egress.namespacesWithDefaultDeny + 1);
+    expect(figures.ingress).toEqual(before.defaultDenyFigures!.ingress);
+
+    await page.goto(`${p.web.url}/clusters/${cluster.id}?q=${encodeURIComponent(target.name)}`, { waitUntil: 'load' });
+    const fact = async (d: 'ingress' | 'egress') => (await page.getByTestId(`dd-fact-${d}`).innerText()).replace(/\s+/g, ' ');
+    const reads = (f: DefaultDenyFigures) => `${formatPercent(f.defaultDenyShare!)} ${f.namespacesWithDefaultDeny} of ${f.namespaces} namespaces`;
+    // Egress: the share without exceptions, then the share counting the excepted namespace.
+    expect(await page.getByTestId('dd-share-egress').innerText()).toBe(formatPercent(figures.egress.defaultDenyShare!));
+    expect(await fact('egress')).toContain(reads(figures.egress));
+    const extra = (await page.getByTestId('dd-fact-excepted-egress').innerText()).replace(/\s+/g, ' ');
+    expect(extra).toBe(`(${formatPercent(figures.egress.defaultDenyOrExceptedShare!)} counting 1 excepted namespace)`);
+    // Ingress has no exception in force: no extra part.
+    expect(await fact('ingress')).toContain(reads(figures.ingress));
+    expect(await page.getByTestId('dd-fact-excepted-ingress').count()).toBe(0);
+
+    // The table still lists the namespace, its egress gap reading "none", marked excepted.
+    const row = page.locator(`.posture-table tr[data-row-id="${target.name}"]`);
+    const cell = (await row.getByTestId('dd-egress').innerText()).replace(/\s+/g, ' ');
+    expect(cell).toContain('none');
+    expect(cell).toContain(`excepted team-weu, until ${created.expiresAt.slice(0, 10)}`);
+    const excepted = api.items.find((i) => i.name === target.name)!;
+    expect(excepted.egress.defaultDenyExcepted?.exceptionId).toBe(created.id);
+    expect(await row.getByTestId('dd-excepted-ingress').count()).toBe(excepted.ingress.defaultDenyExcepted ? 1 : 0);
+    await screenshot(page, 'cluster-excepted');
   });
 });

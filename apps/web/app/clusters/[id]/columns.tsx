@@ -5,6 +5,7 @@ import type { NamespaceExclusion, NamespacePostureItem } from '@kordon/contracts
 import type { ColumnDef } from '@tanstack/react-table';
 import Link from 'next/link';
 import { withAt } from '../../../lib/as-of';
+import { Badge } from '../../_components/badges';
 
 export type PostureRow = NamespacePostureItem & NamespaceExclusion;
 
@@ -23,14 +24,30 @@ function Isolation({ row, d }: { row: PostureRow; d: 'ingress' | 'egress' }) {
   );
 }
 
-function Deny({ on, d }: { on: boolean; d: string }) {
-  return on ? (
-    <span className="mark mark-yes" data-testid={`dd-${d}`} title={`A default-deny ${d} baseline selects every pod of the namespace`}>
-      ✓ default-deny
-    </span>
-  ) : (
-    <span className="mark mark-no" data-testid={`dd-${d}`} title={`No default-deny ${d} baseline: pods created later are open`}>
-      ✗ none
+function Deny({ row, d }: { row: PostureRow; d: 'ingress' | 'egress' }) {
+  const x = row[d];
+  if (x.defaultDeny) {
+    return (
+      <span className="mark mark-yes" data-testid={`dd-${d}`} title={`A default-deny ${d} baseline selects every pod of the namespace`}>
+        ✓ default-deny
+      </span>
+    );
+  }
+  const exc = x.defaultDenyExcepted;
+  // An accepted gap is still a gap: it reads "none", marked excepted with its owner and expiry.
+  return (
+    <span className="dd-cell" data-testid={`dd-${d}`}>
+      <span className="mark mark-no" title={`No default-deny ${d} baseline: pods created later are open`}>
+        ✗ none
+      </span>
+      {exc ? (
+        <span className="cell-sub" data-testid={`dd-excepted-${d}`}>
+          <Badge tone="info" title={`An approved exception accepts the missing default-deny ${d} baseline until it expires`}>
+            excepted
+          </Badge>{' '}
+          {exc.owner}, until {exc.expiresAt.slice(0, 10)}
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -54,8 +71,8 @@ export function postureColumns(opts: { clusterId: string; at: string | null; lin
     { id: 'pods', accessorFn: (r) => r.pods, header: 'Pods', cell: ({ row: { original: r } }) => <span className="num">{r.pods}</span>, meta: { className: 'num' } },
     { id: 'ingressCoverage', accessorFn: (r) => r.ingress.podCoverage, header: 'Ingress isolation', cell: ({ row: { original: r } }) => <Isolation row={r} d="ingress" /> },
     { id: 'egressCoverage', accessorFn: (r) => r.egress.podCoverage, header: 'Egress isolation', cell: ({ row: { original: r } }) => <Isolation row={r} d="egress" /> },
-    { id: 'ddIngress', header: 'Default-deny ingress', enableSorting: false, cell: ({ row: { original: r } }) => <Deny on={r.ingress.defaultDeny} d="ingress" /> },
-    { id: 'ddEgress', header: 'Default-deny egress', enableSorting: false, cell: ({ row: { original: r } }) => <Deny on={r.egress.defaultDeny} d="egress" /> },
+    { id: 'ddIngress', header: 'Default-deny ingress', enableSorting: false, cell: ({ row: { original: r } }) => <Deny row={r} d="ingress" /> },
+    { id: 'ddEgress', header: 'Default-deny egress', enableSorting: false, cell: ({ row: { original: r } }) => <Deny row={r} d="egress" /> },
     {
       id: 'findings',
       accessorFn: (r) => r.findings,

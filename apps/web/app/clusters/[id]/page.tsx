@@ -223,11 +223,53 @@ export default async function ClusterPage({ params, searchParams }: PageProps) {
   );
 }
 
+/**
+ * Default-deny in one direction over the counted namespaces: the share without exceptions, and,
+ * only while exceptions are in force for namespaces lacking the baseline, the share counting them.
+ * Falls back to the snapshot's roll-up when the API sends no figures.
+ */
+function DefaultDenyFact({ d, posture, href }: { d: 'ingress' | 'egress'; posture: ClusterPosturePage; href: string }) {
+  const f = posture.defaultDenyFigures?.[d];
+  const n = f?.namespaces ?? posture.summary.namespaces;
+  const withDeny = f?.namespacesWithDefaultDeny ?? posture.summary[d].namespacesWithDefaultDeny;
+  const share = f ? f.defaultDenyShare : n > 0 ? withDeny / n : null;
+  const excepted = f ? f.namespacesWithDefaultDenyOrExcepted - f.namespacesWithDefaultDeny : 0;
+  return (
+    <div className="fact" data-testid={`dd-fact-${d}`}>
+      <dt>Default-deny {d}</dt>
+      <dd>
+        {share !== null ? (
+          <>
+            <span className="num" data-testid={`dd-share-${d}`}>
+              {formatPercent(share)}
+            </span>{' '}
+          </>
+        ) : null}
+        <Link href={href} prefetch={false} scroll={false}>
+          {withDeny} of {n} namespaces
+        </Link>
+        {f && excepted > 0 && f.defaultDenyOrExceptedShare !== null ? (
+          <span
+            className="cell-sub dd-excepted"
+            data-testid={`dd-fact-excepted-${d}`}
+            title={`Counting the namespaces whose missing default-deny ${d} baseline an approved exception accepts`}
+          >
+            (<span className="num">{formatPercent(f.defaultDenyOrExceptedShare)}</span> counting{' '}
+            <Link href={`/exceptions?cluster=${encodeURIComponent(posture.cluster.id)}`} prefetch={false}>
+              {excepted} excepted namespace{excepted === 1 ? '' : 's'}
+            </Link>
+            )
+          </span>
+        ) : null}
+      </dd>
+    </div>
+  );
+}
+
 function RollUp({ posture, base, atParam }: { posture: ClusterPosturePage; base: string; atParam: string | null }) {
   const filter = (q: string) => withAt(`${base}?${q}`, atParam);
   const s = posture.summary;
   const enforced = posture.snapshot.enforced;
-  const n = s.namespaces;
   const paper = enforced ? '' : ' (on paper: not enforced)';
   return (
     <dl className="facts rollup" data-testid="rollup" data-snapshot-id={posture.snapshot.id}>
@@ -251,22 +293,8 @@ function RollUp({ posture, base, atParam }: { posture: ClusterPosturePage; base:
           in {formatPercent(s.ingress.workloads)} · out {formatPercent(s.egress.workloads)}
         </dd>
       </div>
-      <div className="fact">
-        <dt>Default-deny ingress</dt>
-        <dd>
-          <Link href={filter('dd=ingress&excluded=false')} prefetch={false} scroll={false}>
-            {s.ingress.namespacesWithDefaultDeny} of {n} namespaces
-          </Link>
-        </dd>
-      </div>
-      <div className="fact">
-        <dt>Default-deny egress</dt>
-        <dd>
-          <Link href={filter('dd=egress&excluded=false')} prefetch={false} scroll={false}>
-            {s.egress.namespacesWithDefaultDeny} of {n} namespaces
-          </Link>
-        </dd>
-      </div>
+      <DefaultDenyFact d="ingress" posture={posture} href={filter('dd=ingress&excluded=false')} />
+      <DefaultDenyFact d="egress" posture={posture} href={filter('dd=egress&excluded=false')} />
       <div className="fact">
         <dt>Lacking a baseline</dt>
         <dd>
