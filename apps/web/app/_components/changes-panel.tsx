@@ -4,35 +4,33 @@
 // server with the user's credential; a failure (or a role that may not read it) is one line,
 // never a broken page.
 import Link from 'next/link';
+import type { ClusterChanges, FleetChanges } from '@kordon/contracts';
 import { countsOf } from '../../components/diff/changes-counts';
 import { apiClient, isKordonApiError } from '../../lib/api-client';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire shape read defensively until the contract settles
-type Any = any;
+import './changes-panel.css';
 
 const DAY = 86_400_000;
-const arr = (v: Any): Any[] => (Array.isArray(v) ? v : []);
 
-const LABELS: Record<string, string> = {
-  policiesAdded: 'policies added',
-  policiesRemoved: 'removed',
-  policiesChanged: 'changed',
-  labelChanges: 'label changes',
-  drift: 'drifted',
-  driftedPolicies: 'drifted',
-  defaultDenyGained: 'default-deny gained',
-  defaultDenyLost: 'default-deny lost',
-  findingsOpened: 'findings opened',
-  findingsResolved: 'resolved',
-  pairsOpened: 'pairs opened',
-  pairsClosed: 'pairs closed',
-  reachabilityChanged: 'pairs changed',
-  profileChanges: 'profile changes',
-  snapshots: 'snapshots',
+/** Each count's words, singular and plural. */
+const LABELS: Record<string, [string, string]> = {
+  policiesAdded: ['policy added', 'policies added'],
+  policiesRemoved: ['policy removed', 'policies removed'],
+  policiesChanged: ['policy changed', 'policies changed'],
+  labelChanges: ['label change', 'label changes'],
+  driftedPolicies: ['policy drifted', 'policies drifted'],
+  namespacesChanged: ['namespace changed', 'namespaces changed'],
+  defaultDenyGained: ['default-deny gained', 'default-deny gained'],
+  defaultDenyLost: ['default-deny lost', 'default-deny lost'],
+  findingsOpened: ['finding opened', 'findings opened'],
+  findingsResolved: ['finding resolved', 'findings resolved'],
+  pairsChanged: ['namespace pair changed', 'namespace pairs changed'],
+  pairsOpened: ['pair opened', 'pairs opened'],
+  pairsClosed: ['pair closed', 'pairs closed'],
+  profileChanges: ['profile change', 'profile changes'],
 };
-const words = (k: string) => LABELS[k] ?? k.replace(/([A-Z])/g, ' $1').toLowerCase();
+const words = (k: string, n: number) => LABELS[k]?.[n === 1 ? 0 : 1] ?? k.replace(/([A-Z])/g, ' $1').toLowerCase();
 
-function Counts({ entry }: { entry: Any }) {
+function Counts({ entry }: { entry: ClusterChanges }) {
   const c = countsOf(entry);
   const total = c.reduce((s, [, v]) => s + v, 0);
   if (!c.length || total === 0) return <span className="muted">no change</span>;
@@ -42,7 +40,7 @@ function Counts({ entry }: { entry: Any }) {
         .filter(([, v]) => v !== 0)
         .map(([k, v]) => (
           <span key={k} data-key={k}>
-            <span className="num">{v.toLocaleString('en-US')}</span> {words(k)}
+            <span className="num">{v.toLocaleString('en-US')}</span> {words(k, v)}
           </span>
         ))}
     </span>
@@ -52,9 +50,9 @@ function Counts({ entry }: { entry: Any }) {
 const sinceDate = (now: Date) => new Date(now.getTime() - 7 * DAY).toISOString().slice(0, 10);
 const diffHref = (clusterId: string, since: string) => `/clusters/${encodeURIComponent(clusterId)}/diff?from=${since}`;
 
-async function read(path: string, since: string): Promise<{ ok: Any } | { error: string; status: number }> {
+async function read<T>(path: string, since: string): Promise<{ ok: T } | { error: string; status: number }> {
   try {
-    return { ok: await apiClient.get<Any>(path, { since }) };
+    return { ok: await apiClient.get<T>(path, { since }) };
   } catch (err) {
     if (isKordonApiError(err)) return { error: err.body.message, status: err.status };
     throw err;
@@ -63,10 +61,8 @@ async function read(path: string, since: string): Promise<{ ok: Any } | { error:
 
 export async function FleetChangesPanel({ now, links }: { now: Date; links: boolean }) {
   const since = sinceDate(now);
-  const r = await read('/fleet/changes', since);
-  // The changes API (issue 9) has not landed yet: show nothing rather than an error line.
-  if ('error' in r && r.status === 404) return null;
-  const items = 'ok' in r ? arr(r.ok?.clusters ?? r.ok?.items ?? r.ok) : [];
+  const r = await read<FleetChanges>('/fleet/changes', since);
+  const items = 'ok' in r ? r.ok.clusters : [];
   return (
     <section className="panel changes-panel" aria-labelledby="changes-h" data-testid="fleet-changes">
       <h2 id="changes-h">What changed since last week</h2>
@@ -76,9 +72,9 @@ export async function FleetChangesPanel({ now, links }: { now: Date; links: bool
         <p className="muted">No cluster has snapshots to compare since {since}.</p>
       ) : (
         <ul>
-          {items.map((c: Any) => {
-            const id = String(c.clusterId ?? c.cluster?.id ?? c.id);
-            const name = String(c.name ?? c.clusterName ?? c.cluster?.name ?? id);
+          {items.map((c) => {
+            const id = c.clusterId;
+            const name = c.name;
             return (
               <li key={id} data-testid="fleet-change" data-cluster-id={id}>
                 {links ? (
@@ -101,8 +97,7 @@ export async function FleetChangesPanel({ now, links }: { now: Date; links: bool
 
 export async function ClusterChangesPanel({ clusterId, now, links }: { clusterId: string; now: Date; links: boolean }) {
   const since = sinceDate(now);
-  const r = await read(`/clusters/${encodeURIComponent(clusterId)}/changes`, since);
-  if ('error' in r && r.status === 404) return null;
+  const r = await read<ClusterChanges>(`/clusters/${encodeURIComponent(clusterId)}/changes`, since);
   return (
     <section className="panel changes-panel" aria-labelledby="cl-changes-h" data-testid="cluster-changes">
       <h2 id="cl-changes-h">What changed since last week</h2>
