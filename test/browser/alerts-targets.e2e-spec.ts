@@ -2,12 +2,14 @@
 // fleet: open alerts as the API lists them; a security user edits a rule's threshold, adds a
 // signed webhook pointing at a real local HTTP receiver and sends it a test event from the page
 // (the receiver checks the HMAC); a target set in the rollout page shows the API's progress with
-// a burn-up chart, a manager reads it without the form, and security removes it.
+// a burn-up chart (the target and the projection to the due date, also in words, as the API has
+// them), a manager reads it without the form, and security removes it.
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertRuleView, AlertView, RolloutTargetView, WebhookView } from '@kordon/contracts';
+import type { AlertRuleView, AlertView, RolloutTargetView, TargetProgress, WebhookView } from '@kordon/contracts';
+import { formatPercent } from '../../apps/web/lib/format';
 import { screenshot } from './browser';
 import { startProduct, type Product } from './product';
 
@@ -130,7 +132,21 @@ describe('alerts page and rollout targets in a browser', () => {
     const s = target!.progress;
     expect(await card.getByTestId('target-current').innerText()).toContain(`(${s.withDefaultDeny} of ${s.namespaces} namespaces)`);
     expect(await card.getByTestId('target-current').innerText()).toContain(`${s.daysLeft} days left`);
-    expect(await card.locator('svg').count()).toBeGreaterThan(0);
+    // The burn-up plots the actual share, the target and the projection to the due date, and says
+    // so in words: the target share and due date, and the projection there, as the API has them.
+    const progress = await p.api<TargetProgress>(`/rollout/targets/${target!.id}/progress`, 'manager');
+    expect(progress.projection).toHaveLength(2);
+    const end = progress.projection[1]!;
+    expect(end.day).toBe(due);
+    const chart = card.locator('figure.trend-chart');
+    await expect.poll(() => chart.locator('.recharts-line').count()).toBe(3);
+    expect((await chart.locator('.recharts-legend-item-text').allInnerTexts()).sort()).toEqual(['Actual', 'Projection', 'Target']);
+    for (const color of ['#1d4f7a', '#b42318', '#6b7280']) expect((await chart.locator(`path.recharts-line-curve[stroke="${color}"]`).getAttribute('d')) ?? '', color).toMatch(/^M[\d.]/);
+    const onePlace = (share: number) => `${Math.round((Math.round(share * 1000) / 10) * 10) / 10} %`;
+    expect(await chart.getAttribute('aria-label')).toBe(
+      `Burn-up of aks-prod-weu default-deny egress toward ${formatPercent(0.9)} by ${due}: Actual —, Target ${onePlace(target!.share)}, Projection ${onePlace(end.share)} on ${due}`,
+    );
+    expect(end.share).toBe(s.projectedAtDue);
     await screenshot(security, 'rollout-targets');
 
     // A manager follows it without the form.

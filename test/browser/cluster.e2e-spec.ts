@@ -1,7 +1,8 @@
 // The cluster page in a real browser on the demo fleet: the network profile's caveats in words,
 // the namespace table equal to the API's posture rows (sorted, filtered, paged in the URL), the
 // heatmap on canvas, the history chart, Snapshot now going to succeeded live, time travel with
-// the snapshot id in the banner, and what each role sees.
+// the snapshot id in the banner, "what changed since last week" equal to the changes API, and
+// what each role sees.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterPosturePage, ClusterSummary, Page } from '@kordon/contracts';
 import { parseAt } from '../../apps/web/lib/as-of';
@@ -101,6 +102,30 @@ describe('cluster page in a browser', () => {
     await Promise.all([fresh.waitForURL(/page=2/), fresh.getByRole('button', { name: 'Next →' }).click()]);
     await expect.poll(() => rowNames(fresh)).toEqual(all.items.slice(10, 20).map((i) => i.name));
     expect(await fresh.locator('.pager').innerText()).toContain(`Page 2 of ${Math.ceil(all.total / 10)}`);
+  });
+
+  it('"what changed since last week" has the numbers of /clusters/:id/changes for the same range', async () => {
+    const since = new Date(Date.now() - 7 * DAY).toISOString().slice(0, 10);
+    const page = await p.newPage('auditor');
+    let nonZero = 0;
+    for (const name of ['aks-prod-weu', 'aks-prod-neu', 'aks-stg-calico']) {
+      const c = byName[name]!;
+      const api = await p.api<{ counts: Record<string, number> }>(`/clusters/${c.id}/changes?since=${since}`, 'auditor');
+      await page.goto(`${p.web.url}/clusters/${c.id}`, { waitUntil: 'load' });
+      const panel = page.getByTestId('cluster-changes');
+      expect(await panel.locator('h2').innerText()).toBe('What changed since last week');
+      expect(await panel.getByTestId('changes-since').innerText()).toContain(`Since ${since},`);
+      // Every non-zero count is shown with the API's number, and nothing else.
+      const shown = await panel.locator('.changes-counts [data-key]').evaluateAll((xs) => xs.map((x) => [x.getAttribute('data-key'), Number(x.querySelector('.num')!.textContent!.replace(/,/g, ''))]));
+      const expected = Object.entries(api.counts).filter(([, v]) => typeof v === 'number' && v !== 0);
+      expect(Object.fromEntries(shown), name).toEqual(Object.fromEntries(expected));
+      if (expected.length === 0) expect(await panel.innerText()).toContain('no change');
+      nonZero += expected.length;
+      expect(await panel.getByTestId('full-diff').getAttribute('href')).toBe(`/clusters/${c.id}/diff?from=${since}`);
+    }
+    // The demo history changes things within the week: the comparison is not vacuous.
+    expect(nonZero).toBeGreaterThan(0);
+    await page.context().close();
   });
 
   it('takes a snapshot now and shows it go to succeeded live', async () => {

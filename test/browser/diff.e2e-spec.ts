@@ -1,7 +1,7 @@
 // The diff and what-if pages in a real browser against the real API on the seeded demo fleet
 // (its history adds policy files step by step over past days): the diff page's summary counts and
 // drifted policies equal the API's diff, the what-if page with a pasted policy shows the verdict
-// the API returns for the same request, the fleet's "what changed since last week" panel has the
+// the API returns for the same request (uploaded files too), the fleet's "what changed since last week" panel has the
 // API's numbers, and a manager is told the what-if needs the Security role.
 import { mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,6 +104,49 @@ describe('diff and what-if pages in a browser', () => {
     for (const n of expected.breaksDefaultDeny) expect(text).toContain(n);
     if (expected.opens === 0 && expected.breaksDefaultDeny.length === 0) expect(text).toContain('No new connections');
     await shot(page, 'simulate');
+  });
+
+  it('runs uploaded YAML files on the what-if page and shows the verdict and pair counts the API returns', async () => {
+    type Item = { name: string; excluded: boolean; ingress: { defaultDeny: boolean } };
+    const items = (await p.api<{ items: Item[] }>(`/clusters/${weu.id}/posture?limit=50`)).items.filter((i) => !i.excluded);
+    // An allow-all ingress in a namespace with default-deny ingress (breaks it, opens pairs), and
+    // an egress default-deny in another namespace, in two files.
+    const guarded = items.find((i) => i.ingress.defaultDeny)!.name;
+    const other = items.find((i) => i.name !== guarded)!.name;
+    const files = [
+      { name: 'allow-all.yaml', text: ALLOW_ALL(guarded) },
+      { name: 'deny-egress.yml', text: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: whatif-deny-egress\n  namespace: ${other}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n` },
+    ];
+    const apiRes = await request(p.t.app.getHttpServer()).post(`/api/clusters/${weu.id}/simulate`).set({ Authorization: `Bearer ${p.tokens.security}` }).send({ files });
+    expect(apiRes.status).toBe(200);
+    const api = apiRes.body as ApiDiff & { verdict: { opens: number; closes: number; breaksDefaultDeny: { namespace: string; direction: string }[] }; summary: Record<string, number>; reachability: { namespacePairs: unknown[] } };
+    expect(api.verdict.opens).toBeGreaterThan(0);
+    expect(api.verdict.breaksDefaultDeny).toContainEqual({ namespace: guarded, direction: 'ingress' });
+
+    const page = await p.newPage('security');
+    await page.goto(`${p.web.url}/clusters/${weu.id}/simulate`, { waitUntil: 'load' });
+    await page.getByTestId('sim-files').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/yaml', buffer: Buffer.from(f.text) })));
+    // The page lists what it read before running.
+    const listed = page.locator('ul.sim-files li');
+    await expect.poll(() => listed.count()).toBe(2);
+    expect((await listed.allInnerTexts()).map((t) => t.split(' ')[0])).toEqual(['allow-all.yaml', 'deny-egress.yml']);
+    expect(await page.getByTestId('sim-yaml').inputValue()).toBe('');
+    await page.getByTestId('sim-run').click();
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor({ timeout: 30_000 });
+    const breaks = api.verdict.breaksDefaultDeny.map((b) => `${b.namespace} (${b.direction})`).join(', ');
+    expect(await verdict.innerText()).toBe(`✗ This change opens connections between ${api.verdict.opens} pair${api.verdict.opens === 1 ? '' : 's'} and breaks default-deny in ${breaks}.`);
+    expect(await verdict.getAttribute('data-bad')).toBe('true');
+    const summary = await page
+      .locator('[data-testid="sim-result"] [data-testid="diff-summary"] .fact')
+      .evaluateAll((fs) => Object.fromEntries(fs.map((f) => [f.getAttribute('data-key'), Number(f.querySelector('dd')!.textContent!.replace(/,/g, ''))])));
+    for (const k of ['pairsChanged', 'pairsOpened', 'pairsClosed', 'policiesAdded', 'defaultDenyLost', 'defaultDenyGained']) expect([k, summary[k]]).toEqual([k, api.summary[k]]);
+    expect(summary.policiesAdded).toBe(2);
+    expect(await page.locator('[data-testid="sim-result"] [data-testid="reach-pairs"] [data-testid="reach-change"]').count()).toBe(api.reachability.namespacePairs.length);
+    expect(await page.locator('[data-testid="sim-result"] [data-testid="policy-change"]').count()).toBe(2);
+    // Nothing stored: the cluster's latest snapshot is unchanged.
+    expect((await p.cluster(weu.name)).lastSnapshot?.id).toBe(weu.lastSnapshot?.id);
+    await page.context().close();
   });
 
   it('shows bad YAML with its line and column', async () => {

@@ -1,7 +1,8 @@
 // The evidence bundle end to end: downloaded from the real API on the real database, its
 // manifest signed with the configured Ed25519 key (public key served by the API), checked by
 // `kordon verify` offline; a changed file, an added file, a forged manifest and the wrong key
-// are each caught. The CSV and HTML report carry the posture API's numbers and the controls.
+// are each caught. The CSV and HTML report carry the posture API's numbers and the controls. A
+// bundle over a from/to range verifies too, and Cilium and Calico policy kinds are carried.
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,5 +186,74 @@ describe('evidence bundle', () => {
     expect(html.text).toMatch(/Digest chain<\/td><td>verified: 2 snapshots/);
     await http().get(`/api/clusters/${clusterId}/evidence/bundle`).query({ at: '2026-01-01', from: '2025-12-01' }).set(auth).expect(400);
     await http().get(`/api/clusters/${clusterId}/evidence/bundle`).query({ at: '2001-01-01' }).set(auth).expect(404);
+  });
+
+  it('a bundle over a from/to range downloads, names the range, holds the snapshot in force at its end and verifies', async () => {
+    const snaps = await t.sql<{ id: string; digest: string; started_at: Date }>('SELECT id, digest, started_at FROM snapshot WHERE cluster_id = $1 ORDER BY started_at', [clusterId]);
+    expect(snaps).toHaveLength(2);
+    // From before the first snapshot to between the two: the first one is in force at the end.
+    const from = new Date(snaps[0]!.started_at.getTime() - DAY);
+    const to = new Date(snaps[0]!.started_at.getTime() + DAY / 2);
+    const res = await http().get(`/api/clusters/${clusterId}/evidence/bundle`).query({ from: from.toISOString(), to: to.toISOString() }).set(auth).buffer(true).parse(binary).expect(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    const stamp = (d: Date) => d.toISOString().replace(/\.\d+Z/, 'Z').replace(/[-:]/g, '');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="kordon-evidence-evid-${stamp(from)}_${stamp(to)}.zip"`);
+    const path = join(dir, 'range.zip');
+    writeFileSync(path, res.body as Buffer);
+    const files = unzipSync(new Uint8Array(res.body as Buffer));
+    const manifest = JSON.parse(strFromU8(files['manifest.json']!));
+    expect(manifest.scope).toEqual({ from: from.toISOString(), to: to.toISOString() });
+    expect(manifest.snapshot).toMatchObject({ id: snaps[0]!.id, digest: snaps[0]!.digest });
+    // The chain covers the range only: the first snapshot, not the later one.
+    const chain = JSON.parse(strFromU8(files['chain.json']!));
+    expect(chain.links.map((l: { id: string }) => l.id)).toEqual([snaps[0]!.id]);
+    expect(chain.verification.ok).toBe(true);
+    expect(strFromU8(files['report.html']!)).toContain(`from ${from.toISOString()} to ${to.toISOString()}`);
+    const r = await kordon('verify', path, '--public-key', join(dir, 'kordon.pub'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\d+ files match manifest\.json/);
+    // The whole range holds both snapshots in its chain and the latest in force; it verifies too.
+    const all = await http().get(`/api/clusters/${clusterId}/evidence/bundle`).query({ from: from.toISOString(), to: new Date().toISOString() }).set(auth).buffer(true).parse(binary).expect(200);
+    const allFiles = unzipSync(new Uint8Array(all.body as Buffer));
+    expect(JSON.parse(strFromU8(allFiles['manifest.json']!)).snapshot.id).toBe(snaps[1]!.id);
+    expect(JSON.parse(strFromU8(allFiles['chain.json']!)).links.map((l: { id: string }) => l.id)).toEqual(snaps.map((x) => x.id));
+    writeFileSync(join(dir, 'range-all.zip'), all.body as Buffer);
+    expect((await kordon('verify', join(dir, 'range-all.zip'), '--public-key', join(dir, 'kordon.pub'))).code).toBe(0);
+  });
+
+  it('carries CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy and Calico GlobalNetworkPolicy manifests (demo clusters), and verifies', async () => {
+    const policyFiles = (files: Record<string, Uint8Array>) => Object.keys(files).filter((f) => f.startsWith('manifests/policies/')).sort();
+    for (const name of ['aks-prod-neu', 'aks-stg-calico']) {
+      const c = await t.app.get(ClustersService).register({ name: `evid-${name}`, source: 'manifests', paths: [`demo/clusters/${name}`] });
+      const o = await t.app.get(SnapshotsService).run(c.id, { trigger: 'seed' });
+      expect(o.status, name).toBe('succeeded');
+      const res = await http().get(`/api/clusters/${c.id}/evidence/bundle`).set(auth).buffer(true).parse(binary).expect(200);
+      const files = unzipSync(new Uint8Array(res.body as Buffer));
+      const listed = policyFiles(files);
+      const json = (path: string) => {
+        expect(listed, name).toContain(path);
+        return JSON.parse(strFromU8(files[path]!));
+      };
+      if (name === 'aks-prod-neu') {
+        const ccnp = json('manifests/policies/CiliumClusterwideNetworkPolicy/_cluster/deny-imds-egress.json');
+        expect(ccnp).toMatchObject({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'deny-imds-egress' }, spec: { egressDeny: [{ toCIDR: ['169.254.169.254/32'] }] } });
+        const cnps = listed.filter((f) => f.startsWith('manifests/policies/CiliumNetworkPolicy/'));
+        expect(cnps.map((f) => f.split('/')[3]).sort()).toEqual(['ledger', 'payments']);
+        for (const f of cnps) expect(JSON.parse(strFromU8(files[f]!)), f).toMatchObject({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { namespace: f.split('/')[3], name: f.split('/')[4]!.replace(/\.json$/, '') } });
+      } else {
+        const gnp = json('manifests/policies/GlobalNetworkPolicy/_cluster/default-app-policy.json');
+        expect(gnp).toMatchObject({ apiVersion: 'crd.projectcalico.org/v1', kind: 'GlobalNetworkPolicy', spec: { types: ['Ingress', 'Egress'] } });
+        expect(json('manifests/policies/GlobalNetworkPolicy/_cluster/deny-imds-egress.json')).toMatchObject({ spec: { order: 10, egress: [{ action: 'Deny', destination: { nets: ['169.254.169.254/32'] } }] } });
+      }
+      // Every policy in force is in the bundle, under its kind, and the manifest hashes them.
+      const doc = (await http().get(`/api/snapshots/${o.snapshotId}/evidence`).set(auth).expect(200)).body as { policies: { kind: string; namespace: string | null; name: string; sha256: string }[] };
+      expect(listed).toEqual(doc.policies.map((p) => `manifests/policies/${p.kind}/${p.namespace ?? '_cluster'}/${p.name}.json`).sort());
+      const manifest = JSON.parse(strFromU8(files['manifest.json']!));
+      for (const f of listed) expect(manifest.files.map((e: { path: string }) => e.path), f).toContain(f);
+      const path = join(dir, `${name}.zip`);
+      writeFileSync(path, res.body as Buffer);
+      const r = await kordon('verify', path, '--public-key', join(dir, 'kordon.pub'));
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    }
   });
 });

@@ -2,7 +2,8 @@
 // default-deny opens one alert (not one per snapshot), delivered to a JSON webhook with a valid
 // HMAC signature, retried through pg-boss when the receiver fails (every attempt recorded), and to
 // Slack- and Teams-shaped webhooks; regaining it resolves the alert; engine none and failing
-// snapshots alert too; secrets never come back.
+// snapshots alert too; a new namespace left unprotected past the threshold alerts; secrets never
+// come back.
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -152,5 +153,124 @@ describe('regression alerts', () => {
     }
     const test = await http().post(`/api/webhooks/${hooks.body.items[0].id}/test`).set(auth).expect(200);
     expect(test.body).toMatchObject({ ok: true, httpStatus: 200 });
+  });
+});
+
+// A namespace that appears after the cluster's first snapshot and stays without default-deny in
+// either direction for longer than the threshold (24 h by default) opens one alert per namespace,
+// delivered to the receiver; namespaces of the first snapshot, or born with both defaults, never
+// do; gaining default-deny in both directions resolves it.
+describe('unprotected_namespace alerts', () => {
+  let t: TestApp;
+  let server: Server;
+  let clusterId: string;
+  const received: Received[] = [];
+  const http = () => request(t.app.getHttpServer());
+  const started = Date.now();
+  const ns = (name: string, deny: 'none' | 'ingress' | 'both') => `---
+apiVersion: v1
+kind: Namespace
+metadata: { name: ${name} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: app, namespace: ${name} }
+spec: { replicas: 1, template: { metadata: { labels: { app: a } }, spec: { containers: [{ name: c }] } } }
+${deny === 'none' ? '' : `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny, namespace: ${name} }
+spec: { podSelector: {}, policyTypes: [${deny === 'both' ? 'Ingress, Egress' : 'Ingress'}] }`}
+`;
+  const snapshot = async (hoursAgo: number, namespaces: string[]) => {
+    const files = [
+      { name: 'm.yaml', text: namespaces.join('') },
+      { name: 'aks.json', text: JSON.stringify({ name: 'growing', type: 'Microsoft.ContainerService/ManagedClusters', kubernetesVersion: '1.31.7', networkProfile: { networkPlugin: 'azure', networkPolicy: 'cilium' } }) },
+    ];
+    const o = await t.app.get(SnapshotsService).run(clusterId, { trigger: 'seed', at: new Date(started - hoursAgo * H), collect: async () => collectFromManifestText(files) });
+    expect(o.status).toBe('succeeded');
+  };
+  const unprotected = async () =>
+    ((await http().get('/api/alerts').set(auth).expect(200)).body.items as { id: string; kind: string; namespace: string | null; summary: string; details: Record<string, unknown>; resolvedAt: string | null }[])
+      .filter((a) => a.kind === 'unprotected_namespace')
+      .sort((a, b) => String(a.namespace).localeCompare(String(b.namespace)));
+  const events = () => received.map((r) => ({ event: r.headers['x-kordon-event'], ...(JSON.parse(r.body) as { alert: { kind: string; namespace: string } }).alert })).map((a) => `${a.event} ${a.kind} ${a.namespace}`).sort();
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', headers: req.headers, body });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    t = await startTestApp();
+    clusterId = (await t.app.get(ClustersService).register({ name: 'growing', source: 'manifests', paths: ['demo/clusters/aks-dev-sandbox'] })).id;
+    await http().post('/api/webhooks').set(auth).send({ name: 'unprotected-hook', format: 'json', url: `${base}/hook`, secret: SECRET, kinds: ['unprotected_namespace'] }).expect(201);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await new Promise<void>((r) => server?.close(() => r()));
+  });
+
+  it('fires past the threshold, not before; once per namespace; resolves on default-deny in both directions', async () => {
+    // The first snapshot's namespaces are not new, protected or not.
+    await snapshot(50, [ns('legacy', 'none'), ns('pay', 'both')]);
+    // 20 h ago three namespaces appear: one bare, one with ingress only, one born protected.
+    await snapshot(20, [ns('legacy', 'none'), ns('pay', 'both'), ns('scratch', 'none'), ns('half', 'ingress'), ns('safe', 'both')]);
+    expect(await unprotected()).toEqual([]);
+    const svc = t.app.get(AlertsService);
+    // 23 h after they appeared: under the default 24 h.
+    await svc.tick(new Date(started + 3 * H));
+    expect(await unprotected()).toEqual([]);
+    // 25 h: over it.
+    await svc.tick(new Date(started + 5 * H));
+    const open = await unprotected();
+    expect(open.map((a) => [a.namespace, a.resolvedAt, a.details.missing, a.details.hours])).toEqual([
+      ['half', null, ['egress'], 24],
+      ['scratch', null, ['ingress', 'egress'], 24],
+    ]);
+    const appeared = new Date(started - 20 * H).toISOString();
+    expect(open.map((a) => a.summary)).toEqual([
+      `growing/half has been without default-deny egress since it appeared ${appeared}`,
+      `growing/scratch has been without default-deny ingress and egress since it appeared ${appeared}`,
+    ]);
+    expect(open[0]!.details.firstSeen).toBe(appeared);
+    await until(async () => received, (rs) => rs.length >= 2, 20_000);
+    expect(events()).toEqual(['alert.opened unprotected_namespace half', 'alert.opened unprotected_namespace scratch']);
+    for (const r of received) {
+      expect(r.path).toBe('/hook');
+      expect(r.headers['x-kordon-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(r.body).digest('hex')}`);
+    }
+
+    // Deduplicated: later passes, and a lower threshold that still holds, open nothing new.
+    await svc.tick(new Date(started + 6 * H));
+    await http().put('/api/alert-rules/unprotected_namespace').set(auth).send({ threshold: 12 }).expect(200);
+    await svc.tick(new Date());
+    expect((await unprotected()).map((a) => a.id)).toEqual(open.map((a) => a.id));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(received).toHaveLength(2);
+
+    // scratch gains default-deny both ways: resolved; half still lacks egress: stays open.
+    await snapshot(1, [ns('legacy', 'none'), ns('pay', 'both'), ns('scratch', 'both'), ns('half', 'ingress'), ns('safe', 'both')]);
+    let now = await unprotected();
+    expect(now.map((a) => [a.namespace, a.resolvedAt === null])).toEqual([['half', true], ['scratch', false]]);
+    await until(async () => received, (rs) => rs.length >= 3, 20_000);
+    expect(events()).toContain('alert.resolved unprotected_namespace scratch');
+    // Then half gains egress too.
+    await snapshot(0.5, [ns('legacy', 'none'), ns('pay', 'both'), ns('scratch', 'both'), ns('half', 'both'), ns('safe', 'both')]);
+    now = await unprotected();
+    expect(now.every((a) => a.resolvedAt !== null)).toBe(true);
+    expect(now).toHaveLength(2);
+    await until(async () => received, (rs) => rs.length >= 4, 20_000);
+    expect(events()).toEqual([
+      'alert.opened unprotected_namespace half',
+      'alert.opened unprotected_namespace scratch',
+      'alert.resolved unprotected_namespace half',
+      'alert.resolved unprotected_namespace scratch',
+    ]);
   });
 });

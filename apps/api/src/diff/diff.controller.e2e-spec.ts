@@ -1,7 +1,7 @@
 // Diffs through HTTP against the real database: two stored snapshots of one cluster where a
 // default-deny is removed, a label change leaves a policy selecting nothing (drift), a policy is
-// added and the engine is switched; the since-counts of the cluster and the fleet; and the
-// what-if on the latest snapshot, which stores nothing.
+// added and the engine is switched; a change of only the plugin mode; the since-counts of the
+// cluster and the fleet; and the what-if on the latest snapshot, which stores nothing.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFromManifestText } from '@kordon/collectors';
@@ -241,6 +241,24 @@ spec: { podSelector: {}, policyTypes: [Ingress] }
     const ok = await http().post(`/api/clusters/${clusterId}/simulate`).set(auth).send({ files: [{ name: 'deny.yaml', text: tighten }] }).expect(200);
     expect(ok.body.verdict).toMatchObject({ opens: 0, breaksDefaultDeny: [], fails: false });
     expect(ok.body.verdict.closes).toBeGreaterThan(0);
+  });
+
+  it('a change of only the network plugin mode (overlay added, engine unchanged) is a profile change', async () => {
+    const other = await t.app.get(ClustersService).register({ name: 'modey', source: 'manifests', paths: ['demo/clusters/aks-dev-sandbox'] });
+    const profile = (mode?: string) => JSON.stringify({ name: 'modey', type: 'Microsoft.ContainerService/ManagedClusters', kubernetesVersion: '1.31.7', networkProfile: { networkPlugin: 'azure', ...(mode ? { networkPluginMode: mode } : {}), networkPolicy: 'cilium', networkDataplane: 'cilium' } });
+    const files = (mode?: string) => [{ name: 'workloads.yaml', text: workloads('api') }, { name: 'deny-data.yaml', text: DENY_DATA }, { name: 'aks.json', text: profile(mode) }];
+    const ids: string[] = [];
+    for (const [mode, at] of [[undefined, now - 5 * DAY], ['overlay', now - 2 * DAY]] as const) {
+      const o = await t.app.get(SnapshotsService).run(other.id, { trigger: 'seed', at: new Date(at), collect: async () => collectFromManifestText(files(mode)) });
+      expect(o.status).toBe('succeeded');
+      ids.push(o.snapshotId!);
+    }
+    const res = await http().get(`/api/clusters/${other.id}/diff`).query({ from: ids[0], to: ids[1] }).set(auth).expect(200);
+    expect(res.body.profile).toEqual({ engineBefore: 'cilium', engineAfter: 'cilium', engineChanged: false, changes: [{ field: 'networkPluginMode', before: null, after: 'overlay' }] });
+    expect(res.body.summary).toMatchObject({ profileChanges: 1, policiesAdded: 0, policiesRemoved: 0, policiesChanged: 0, defaultDenyGained: 0, defaultDenyLost: 0 });
+    const since = new Date(now - 5 * DAY + 1000).toISOString();
+    const changes = await http().get(`/api/clusters/${other.id}/changes`).query({ since }).set(auth).expect(200);
+    expect(changes.body.counts.profileChanges).toBe(1);
   });
 
   it('what-if refuses bad manifests with file, line and column, unknown deletes, and non-security roles', async () => {

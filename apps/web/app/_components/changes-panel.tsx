@@ -108,6 +108,9 @@ export async function ClusterChangesPanel({ clusterId, now, links }: { clusterId
           <Counts entry={r.ok} />
         </p>
       )}
+      <p className="muted" data-testid="changes-since">
+        Since {since}, from the snapshot in force then to the latest.
+      </p>
       {links ? (
         <p>
           <Link href={diffHref(clusterId, since)} prefetch={false} data-testid="full-diff">
