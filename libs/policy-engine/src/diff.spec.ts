@@ -54,6 +54,9 @@ describe('diffClusterStates', () => {
     expect(d.policies).toEqual([]);
     expect(d.reachability?.namespacePairs).toEqual([]);
     expect(d.reachability?.workloadPairs).toEqual([]);
+    // One analysed side on both ends (unchanged snapshots share it) answers the same without merging pairs.
+    const one = side(state());
+    expect(diffClusterStates(one, one, { workloads: true })).toEqual(d);
   });
 
   it('ignores server-managed metadata (resourceVersion, managedFields, last-applied)', () => {

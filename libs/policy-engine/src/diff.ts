@@ -601,7 +601,9 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
     };
     const mb = before.reachability.namespaceMatrix();
     const ma = after.reachability.namespaceMatrix();
-    const allNamespacePairs = pairDiffs(mb.cells, ma.cells);
+    // One analysis on both sides (the same content): nothing can differ, and a large matrix need not be merged.
+    const same = before.reachability === after.reachability;
+    const allNamespacePairs = same ? [] : pairDiffs(mb.cells, ma.cells);
     const nsLimit = options.namespacePairLimit ?? DEFAULT_PAIR_LIMIT;
     const namespacePairs = allNamespacePairs.slice(0, nsLimit).map((p) => ({ ...p, causes: causesFor(p.from, p.to) }));
     const wlCause = (src: string, dst: string) => causesFor(nsOf(src) ?? src, nsOf(dst) ?? dst);
@@ -609,7 +611,7 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
     let total: number | null = null;
     let truncated = false;
     if (options.workloads) {
-      const all = pairDiffs(before.reachability.connections(), after.reachability.connections());
+      const all = same ? [] : pairDiffs(before.reachability.connections(), after.reachability.connections());
       total = all.length;
       const limit = options.workloadPairLimit ?? DEFAULT_PAIR_LIMIT;
       truncated = all.length > limit;
