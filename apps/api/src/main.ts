@@ -8,6 +8,7 @@ import { RegistrationService } from './clusters/registration.service';
 import { DemoService } from './demo/demo.service';
 import { resolveDatabaseServer } from './prisma/database-server';
 import { applyMigrations } from './prisma/migrator';
+import { AnalysisPool } from './snapshots/analysis-pool';
 import { SchedulerService } from './snapshots/scheduler.service';
 import { RetentionService } from './retention/retention.service';
 import { AlertsService } from './alerts/alerts.service';
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   await app.get(DemoService).seedIfWanted();
   await app.get(RegistrationService).registerConfigured();
   if (config.KORDON_SCHEDULER !== 'off') {
+    // The first scheduled snapshots would otherwise wait for the analysis threads to boot.
+    await app.get(AnalysisPool).ready();
     app.get(SchedulerService).start();
     app.get(RegistrationService).start();
     app.get(RetentionService).start();

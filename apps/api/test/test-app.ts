@@ -41,6 +41,10 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
   };
   const app = await createApp(config, overrides);
   await app.init();
+  // A test may close the app itself (shutdown tests); close() then only ends the rest.
+  const closeApp = app.close.bind(app);
+  let appClosing: Promise<void> | null = null;
+  app.close = () => (appClosing ??= closeApp());
   const client = new Client({ connectionString: db.url });
   await client.connect();
   return {

@@ -134,6 +134,11 @@ export const envSchema = z.object({
     .default(64),
   // 0: this process runs no snapshot jobs (a dashboard replica; worker replicas run them).
   KORDON_WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(2),
+  // Threads that collect and analyse snapshots off the API's event loop: `auto` (the default) is
+  // min(KORDON_WORKER_CONCURRENCY, CPUs - 1, at least 1); 0 runs them on the API thread.
+  KORDON_ANALYSIS_THREADS: z
+    .union([z.literal('auto'), z.coerce.number({ message: 'must be auto or a whole number 0-16' }).int('must be auto or a whole number 0-16').min(0, 'must be auto or a whole number 0-16').max(16, 'must be auto or a whole number 0-16')])
+    .default('auto'),
   // Reachability reports computed at once per API process (cold: rebuild a snapshot, run the
   // engine), and how many more may wait for a turn before the API answers 503.
   KORDON_REACHABILITY_CONCURRENCY: z.coerce

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClustersRepository } from '../clusters/clusters.repository';
 import { ClustersService } from '../clusters/clusters.service';
+import { AnalysisPool } from './analysis-pool';
 import { ClusterCollector } from './cluster-collector';
 import { SchedulerService } from './scheduler.service';
 import { SnapshotQueue } from './snapshot.queue';
@@ -12,7 +13,7 @@ import { SnapshotsService } from './snapshots.service';
 /** Owns snapshots: the collector bridge, the pg-boss queue, the scheduler and the writer. */
 @Module({
   controllers: [SnapshotsController],
-  providers: [ClustersRepository, ClustersService, SnapshotsRepository, SnapshotsService, ClusterCollector, SnapshotQueue, SchedulerService, SnapshotEvents],
+  providers: [ClustersRepository, ClustersService, SnapshotsRepository, SnapshotsService, ClusterCollector, AnalysisPool, SnapshotQueue, SchedulerService, SnapshotEvents],
   exports: [ClustersRepository, ClustersService, SnapshotsRepository, SnapshotsService, SnapshotQueue, SchedulerService, SnapshotEvents],
 })
 export class SnapshotsModule {}

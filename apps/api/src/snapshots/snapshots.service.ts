@@ -4,14 +4,14 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Cluster, Prisma, SnapshotTrigger } from '@prisma/client';
 import type { CollectOptions, CollectProgress, CollectResult } from '@kordon/collectors';
-import { analyzePosture, computeFindings, type ClusterState, type Problem } from '@kordon/policy-engine';
+import type { Problem } from '@kordon/policy-engine';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { ClustersRepository } from '../clusters/clusters.repository';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
-import { ClusterCollector } from './cluster-collector';
-import { toPostureRows, toPostureSummary, workloadsOf } from './posture-rows';
-import { buildSnapshotContent } from './snapshot-content';
+import { AnalysisPool } from './analysis-pool';
+import { ClusterCollector, type CollectPlan } from './cluster-collector';
+import type { WorkOutput } from './snapshot-work';
 import { SnapshotsRepository, type RowsWritten } from './snapshots.repository';
 import { InFlightWork } from '../prisma/in-flight-work';
 import { SnapshotEvents } from './snapshot-events';
@@ -50,6 +50,7 @@ export class SnapshotsService implements OnApplicationShutdown {
     private readonly snapshots: SnapshotsRepository,
     private readonly clusters: ClustersRepository,
     private readonly collector: ClusterCollector,
+    private readonly pool: AnalysisPool,
     private readonly work: InFlightWork,
     private readonly events: SnapshotEvents,
   ) {}
@@ -110,63 +111,42 @@ export class SnapshotsService implements OnApplicationShutdown {
   ): Promise<RunOutcome> {
     const timer = setTimeout(() => abort.abort('timeout'), this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS * 1000);
     let lastProgress = 0;
+    let lastPhase = '';
     let pending: Promise<void> = Promise.resolve();
     const onProgress = (p: CollectProgress) => {
       const now = Date.now();
-      if (now - lastProgress < PROGRESS_EVERY_MS) return;
+      // Counts at most every PROGRESS_EVERY_MS; a new phase (analysing) at once.
+      if (p.phase === lastPhase && now - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = now;
+      lastPhase = p.phase;
       pending = pending.then(() =>
         this.snapshots.progress(id, { phase: p.phase, counts: p.counts, updatedAt: new Date(now).toISOString() }).catch(() => undefined),
       );
     };
-    let result: CollectResult;
+    const excluded = this.config.KORDON_EXCLUDED_NAMESPACES;
+    // Retirement deadlines are judged as of the snapshot's own time (seeded history included).
+    const input = { excludedNamespaces: excluded.length ? excluded : undefined, at: startedAt.toISOString() };
+    const collectOpts = { onProgress, signal: abort.signal };
+    let out: WorkOutput;
     try {
-      const collect: Collect = opts.collect ?? ((o) => this.collector.collect(cluster, o));
-      result = await collect({ onProgress, signal: abort.signal });
+      // Collection and analysis run in an analysis thread (AnalysisPool); this thread only writes.
+      const plan: CollectPlan = opts.collect ? { collect: opts.collect } : this.collector.plan(cluster);
+      out = 'source' in plan
+        ? await this.pool.run({ ...input, source: plan.source }, collectOpts)
+        : await this.pool.analyse(await plan.collect(collectOpts), input, collectOpts);
     } finally {
       clearTimeout(timer);
       await pending;
     }
-    if (!result.state) {
-      const reason = failureReason(result.problems, abort.signal.reason, this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS);
-      await this.snapshots.fail(id, reason, asJson(result.problems), finishedAt());
+    // Stopped (timeout, shutdown) while the thread analysed: nothing of it is written.
+    if (!out.analysed || abort.signal.aborted) {
+      const reason = failureReason(out.problems, abort.signal.reason, this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS);
+      await this.snapshots.fail(id, reason, asJson(out.problems), finishedAt());
       return { snapshotId: id, status: 'failed', reason };
     }
-    await this.snapshots.progress(id, { phase: 'analysing', counts: {}, updatedAt: new Date().toISOString() });
-    const state: ClusterState = result.state;
-    const posture = analyzePosture(state, { excludedNamespaces: this.config.KORDON_EXCLUDED_NAMESPACES.length ? this.config.KORDON_EXCLUDED_NAMESPACES : undefined });
-    const workloads = workloadsOf(state);
-    // Retirement deadlines are judged as of the snapshot's own time (seeded history included).
-    const findings = computeFindings(state, posture, { now: startedAt.toISOString() });
-    const content = buildSnapshotContent(state, workloads, result.policyTexts, findings);
     await this.snapshots.progress(id, { phase: 'writing', counts: {}, updatedAt: new Date().toISOString() });
-    const counts = {
-      namespaces: state.namespaces.length,
-      pods: state.pods.length,
-      workloads: workloads.length,
-      networkPolicies: state.networkPolicies.length,
-      crdPolicies: state.crdPolicies?.length ?? 0,
-      services: state.services?.length ?? 0,
-      nodes: state.nodes?.length ?? 0,
-    };
-    const rowsWritten = await this.snapshots.complete(
-      id,
-      cluster.id,
-      startedAt,
-      content,
-      {
-        kubernetesVersion: state.kubernetesVersion ?? null,
-        networkProfile: (state.networkProfile as Prisma.InputJsonValue | undefined) ?? null,
-        policyEngine: posture.enforcement.engine,
-        nodePools: (state.nodePools as Prisma.InputJsonValue | undefined) ?? null,
-        services: (state.services as Prisma.InputJsonValue | undefined) ?? null,
-        counts,
-        problems: asJson([...result.problems, ...posture.problems]),
-        posture: { ...toPostureSummary(posture), findings: content.findingCounts } as unknown as Prisma.InputJsonValue,
-      },
-      toPostureRows(posture),
-      finishedAt(),
-    );
+    const { content, completed, postureRows } = out.analysed;
+    const rowsWritten = await this.snapshots.complete(id, cluster.id, startedAt, content, completed, postureRows, finishedAt());
     return { snapshotId: id, status: 'succeeded', rowsWritten };
   }
 }

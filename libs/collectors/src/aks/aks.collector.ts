@@ -7,7 +7,7 @@ import { ContainerServiceClient, type ContainerServiceClientOptionalParams } fro
 import type { TokenCredential } from '@azure/identity';
 import type { NetworkProfile, NodePoolInfo, Problem } from '@kordon/policy-engine';
 import { parse } from 'yaml';
-import { collectFromKubernetes } from '../kubernetes/kubernetes.collector';
+import { collectFromKubernetes, type KubernetesSource } from '../kubernetes/kubernetes.collector';
 import type { CollectOptions, CollectResult } from '../types';
 
 /** The AKS AAD server application: tokens for this scope are accepted by Entra ID enabled API servers. */
@@ -47,6 +47,8 @@ export interface AksSource {
   clusterName: string;
   endpoint?: string;
   clientOptions?: ContainerServiceClientOptionalParams;
+  /** Reads the cluster's Kubernetes API once ARM gave its kubeconfig (default collectFromKubernetes; the API runs it in a thread). */
+  collectKubernetes?: (source: KubernetesSource, opts: CollectOptions) => Promise<CollectResult>;
 }
 
 function asObj(v: unknown): Obj | undefined {
@@ -273,7 +275,7 @@ export async function collectFromAks(source: AksSource, opts: CollectOptions = {
     }
   }
 
-  const kube = await collectFromKubernetes({ kubeconfigYaml, bearerToken }, opts);
+  const kube = await (source.collectKubernetes ?? collectFromKubernetes)({ kubeconfigYaml, bearerToken }, opts);
   const powerState = asObj(props.powerState)?.code;
   if (!kube.state && powerState === 'Stopped') {
     problems.push({ severity: 'error', code: 'cluster-stopped', message: `AKS cluster ${source.clusterName} is stopped (powerState Stopped): start it to collect`, object: id });

@@ -1,0 +1,44 @@
+// Entry of an analysis thread (run by Piscina, see AnalysisPool): one task = collect and analyse
+// one snapshot. Progress goes back over the task's MessagePort; the API thread aborts the task by
+// posting 'abort' on it, so the collector stops the way it does in the API thread (its requests
+// cancelled, an `aborted` problem returned) rather than the thread being killed mid-request.
+import type { MessagePort } from 'node:worker_threads';
+import { collectFromKubernetes, type CollectResult } from '@kordon/collectors';
+import { collectAndAnalyse, type WorkInput, type WorkOutput } from './snapshot-work';
+
+export interface AnalysisTask {
+  input: WorkInput;
+  port: MessagePort;
+}
+
+export default async function analyse({ input, port }: AnalysisTask): Promise<WorkOutput> {
+  const abort = new AbortController();
+  port.on('message', (m) => {
+    if (m === 'abort') abort.abort('aborted');
+  });
+  try {
+    return await collectAndAnalyse(input, { signal: abort.signal, onProgress: (p) => port.postMessage(p) });
+  } finally {
+    port.close();
+  }
+}
+
+/** Collects only (the AKS collector's Kubernetes half): the state goes back to the API thread to be merged. */
+export async function collectOnly({ input, port }: AnalysisTask): Promise<CollectResult> {
+  const abort = new AbortController();
+  port.on('message', (m) => {
+    if (m === 'abort') abort.abort('aborted');
+  });
+  try {
+    const s = input.source;
+    if (s.kind !== 'kubernetes') throw new Error(`collectOnly takes a Kubernetes source, not ${s.kind}`);
+    return await collectFromKubernetes({ kubeconfigYaml: s.kubeconfigYaml, kubeconfigPath: s.kubeconfigPath, context: s.context, bearerToken: s.bearerToken }, { signal: abort.signal, onProgress: (p) => port.postMessage(p) });
+  } finally {
+    port.close();
+  }
+}
+
+/** A no-op: the pool runs it once per thread at start, so the modules above are loaded before the first snapshot. */
+export function warmup(): boolean {
+  return true;
+}
