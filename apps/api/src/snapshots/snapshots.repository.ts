@@ -37,6 +37,20 @@ export interface CompletedSnapshot {
   posture: Prisma.InputJsonValue;
 }
 
+/** A previous snapshot's analysis, to point at again (see SnapshotsRepository.completeReusing). */
+export interface ReusableAnalysis {
+  snapshotId: string;
+  analysisKey: string;
+  sets: { policySetHash: string; workloadSetHash: string; namespaceSetHash: string; findingSetHash: string; postureSetHash: string };
+  done: CompletedSnapshot;
+}
+
+interface ReusableRow {
+  id: string; analysis_key: string | null; policy_set_hash: string | null; workload_set_hash: string | null; namespace_set_hash: string | null;
+  finding_set_hash: string | null; posture_set_hash: string | null; kubernetes_version: string | null; network_profile: Prisma.JsonValue;
+  policy_engine: string | null; node_pools: Prisma.JsonValue; services: Prisma.JsonValue; counts: Prisma.JsonValue; problems: Prisma.JsonValue; posture: Prisma.JsonValue;
+}
+
 /** Rows a snapshot added, by table: what a second unchanged snapshot must keep near zero. */
 export type RowsWritten = Record<string, number>;
 
@@ -205,14 +219,54 @@ export class SnapshotsRepository {
     return r.count;
   }
 
+  /** The analysis the cluster's latest succeeded snapshot stored, to reuse when nothing changed. */
+  async reusable(clusterId: string): Promise<ReusableAnalysis | null> {
+    const [r] = await this.prisma.$queryRaw<ReusableRow[]>`
+      SELECT id, analysis_key, policy_set_hash, workload_set_hash, namespace_set_hash, finding_set_hash, posture_set_hash,
+             kubernetes_version, network_profile, policy_engine, node_pools, services, counts, problems, posture
+      FROM snapshot WHERE cluster_id = ${clusterId}::uuid AND status = 'succeeded'
+      ORDER BY started_at DESC, id DESC LIMIT 1`;
+    if (!r?.analysis_key || !r.policy_set_hash || !r.workload_set_hash || !r.namespace_set_hash || !r.finding_set_hash || !r.posture_set_hash || !r.policy_engine) return null;
+    return {
+      snapshotId: r.id,
+      analysisKey: r.analysis_key,
+      sets: { policySetHash: r.policy_set_hash, workloadSetHash: r.workload_set_hash, namespaceSetHash: r.namespace_set_hash, findingSetHash: r.finding_set_hash, postureSetHash: r.posture_set_hash },
+      done: {
+        kubernetesVersion: r.kubernetes_version,
+        networkProfile: r.network_profile,
+        policyEngine: r.policy_engine,
+        nodePools: r.node_pools,
+        services: r.services,
+        counts: r.counts ?? {},
+        problems: r.problems ?? [],
+        posture: r.posture ?? {},
+      },
+    };
+  }
+
+  /**
+   * Completes a snapshot whose analysis key equals the previous snapshot's: it points at the same
+   * content sets and carries the same analysed fields; only its own times and digest differ. The
+   * sets exist (the previous snapshot references them); the write fails rather than point at a
+   * missing one.
+   */
+  async completeReusing(id: string, clusterId: string, takenAt: Date, prev: ReusableAnalysis, finishedAt: Date): Promise<RowsWritten> {
+    const content: SnapshotContent = {
+      labelSets: [], policies: [], workloads: [], namespaces: [], findings: [], findingCounts: {},
+      policySetHash: prev.sets.policySetHash, workloadSetHash: prev.sets.workloadSetHash, namespaceSetHash: prev.sets.namespaceSetHash, findingSetHash: prev.sets.findingSetHash,
+    };
+    return this.complete(id, clusterId, takenAt, content, prev.done, { setHash: prev.sets.postureSetHash, reused: true }, finishedAt, prev.analysisKey);
+  }
+
   async complete(
     id: string,
     clusterId: string,
     takenAt: Date,
     content: SnapshotContent,
     done: CompletedSnapshot,
-    postures: NamespacePostureRow[],
+    postures: NamespacePostureRow[] | { setHash: string; reused: true },
     finishedAt: Date,
+    analysisKey: string | null = null,
   ): Promise<RowsWritten> {
     return this.prisma.$transaction(
       async (tx) => {
@@ -228,6 +282,9 @@ export class SnapshotsRepository {
                  EXISTS (SELECT 1 FROM workload_set WHERE hash = ${content.workloadSetHash}::bpchar) AS workload,
                  EXISTS (SELECT 1 FROM namespace_set WHERE hash = ${content.namespaceSetHash}::bpchar) AS namespace,
                  EXISTS (SELECT 1 FROM finding_set WHERE hash = ${content.findingSetHash}::bpchar) AS finding`;
+        if (!Array.isArray(postures) && !(have?.policy && have.workload && have.namespace && have.finding)) {
+          throw new Error('the sets of the analysis to reuse are gone; the snapshot is not written');
+        }
         // Label sets are referenced by workloads (and their pods) and by namespaces.
         written.labelSets = have?.workload && have.namespace ? 0
           : await insert('label_set', [['hash', 'text'], ['labels', 'jsonb']], content.labelSets.map((l) => [l.hash, JSON.stringify(l.labels)]));
@@ -263,9 +320,9 @@ export class SnapshotsRepository {
         [written.findingSets, written.findingSetMembers] = await writeSet(tx, SET_KINDS.finding, content.findingSetHash,
           new Map(content.findings.map((f) => [f.hash, []])), prevSets?.finding_set_hash, [['counts', 'jsonb']], [JSON.stringify(content.findingCounts)]);
 
-        const postureHash = postureSetHash(postures);
+        const postureHash = Array.isArray(postures) ? postureSetHash(postures) : postures.setHash;
         [written.postureSets, written.namespacePostures] = await writeSet(tx, SET_KINDS.posture, postureHash,
-          new Map(postures.map((p) => [p.namespace, [
+          new Map((Array.isArray(postures) ? postures : []).map((p) => [p.namespace, [
             p.excluded, p.pods, p.workloads, p.ingressIsolatedPods, p.egressIsolatedPods, p.ingressIsolatedWorkloads, p.egressIsolatedWorkloads,
             p.defaultDenyIngress, p.defaultDenyEgress, p.effectivelyIsolatedIngress, p.effectivelyIsolatedEgress, p.policies, p.detail ?? null,
           ]])), prevSets?.posture_set_hash);
@@ -301,6 +358,7 @@ export class SnapshotsRepository {
             namespaceSetHash: content.namespaceSetHash,
             findingSetHash: content.findingSetHash,
             postureSetHash: postureHash,
+            analysisKey,
           },
         });
         // Someone marked it failed (e.g. interrupted) meanwhile: roll the whole write back.

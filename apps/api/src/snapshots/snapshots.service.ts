@@ -44,6 +44,8 @@ export class SnapshotsService implements OnApplicationShutdown {
   private readonly logger = new Logger(SnapshotsService.name);
   /** Snapshots this process is running, so shutdown can stop and fail them at once. */
   private readonly active = new Map<string, AbortController>();
+  /** Snapshots completed with their previous snapshot's analysis (nothing changed): tests and benchmarks read it. */
+  reusedAnalyses = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -124,8 +126,10 @@ export class SnapshotsService implements OnApplicationShutdown {
       );
     };
     const excluded = this.config.KORDON_EXCLUDED_NAMESPACES;
+    // An unchanged cluster (same analysis key as its previous snapshot) reuses that analysis.
+    const prev = await this.snapshots.reusable(cluster.id);
     // Retirement deadlines are judged as of the snapshot's own time (seeded history included).
-    const input = { excludedNamespaces: excluded.length ? excluded : undefined, at: startedAt.toISOString() };
+    const input = { excludedNamespaces: excluded.length ? excluded : undefined, at: startedAt.toISOString(), reuseKey: prev?.analysisKey ?? null };
     const collectOpts = { onProgress, signal: abort.signal };
     let out: WorkOutput;
     try {
@@ -138,6 +142,12 @@ export class SnapshotsService implements OnApplicationShutdown {
       clearTimeout(timer);
       await pending;
     }
+    if (out.reuse && prev && !abort.signal.aborted) {
+      await this.snapshots.progress(id, { phase: 'writing', counts: {}, updatedAt: new Date().toISOString() });
+      const rowsWritten = await this.snapshots.completeReusing(id, cluster.id, startedAt, prev, finishedAt());
+      this.reusedAnalyses++;
+      return { snapshotId: id, status: 'succeeded', rowsWritten };
+    }
     // Stopped (timeout, shutdown) while the thread analysed: nothing of it is written.
     if (!out.analysed || abort.signal.aborted) {
       const reason = failureReason(out.problems, abort.signal.reason, this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS);
@@ -146,7 +156,7 @@ export class SnapshotsService implements OnApplicationShutdown {
     }
     await this.snapshots.progress(id, { phase: 'writing', counts: {}, updatedAt: new Date().toISOString() });
     const { content, completed, postureRows } = out.analysed;
-    const rowsWritten = await this.snapshots.complete(id, cluster.id, startedAt, content, completed, postureRows, finishedAt());
+    const rowsWritten = await this.snapshots.complete(id, cluster.id, startedAt, content, completed, postureRows, finishedAt(), out.analysisKey ?? null);
     return { snapshotId: id, status: 'succeeded', rowsWritten };
   }
 }

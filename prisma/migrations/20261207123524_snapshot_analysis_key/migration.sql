@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "snapshot" ADD COLUMN     "analysis_key" CHAR(64);
+
