@@ -1,7 +1,7 @@
 // Reads the posture a snapshot stored: the cluster and its snapshot in force in one round trip,
 // the flat namespace rows (never their JSON detail) for the cluster page, and one namespace's
 // detail, labels, policies and workload labels from the content-addressed sets.
-import { NAMESPACE_POSTURE_COLUMNS } from './namespace-posture-columns';
+import { NAMESPACE_POSTURE_COLUMNS, NAMESPACE_POSTURE_FLAT_COLUMNS } from './namespace-posture-columns';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type NamespacePosture } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
@@ -56,13 +56,11 @@ export class PostureRepository {
     return rows[0] ?? null;
   }
 
-  /** Every namespace row of a snapshot without the JSON detail: bounded by the namespaces. */
+  /** Every namespace row of a snapshot without the JSON detail: bounded by the namespaces. Raw SQL (see namespaceRow). */
   namespaceRows(snapshotId: string) {
-    return this.prisma.namespacePosture.findMany({
-      where: { snapshotId },
-      omit: { detail: true, snapshotId: true, clusterId: true, takenAt: true },
-      orderBy: { namespace: 'asc' },
-    });
+    return this.prisma.$queryRaw<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt' | 'detail'>[]>`
+      SELECT ${NAMESPACE_POSTURE_FLAT_COLUMNS}
+      FROM namespace_posture WHERE snapshot_id = ${snapshotId}::uuid ORDER BY namespace ASC`;
   }
 
   /** What the profile card needs of a snapshot: its network profile, node pools and counts. */
