@@ -312,15 +312,16 @@ export class PostureService {
 
   async namespace(clusterId: string, namespace: string, atText: string | undefined): Promise<NamespaceDetail> {
     const { row, cluster } = await this.snapshotAt(clusterId, atText);
-    const [ns, labels, policies, workloadLabels, findings] = await Promise.all([
+    const at = parseInstant(atText, 'at');
+    // The exceptions in force with the rest: one wait for the database, not two in a row.
+    const [ns, labels, policies, workloadLabels, findings, exceptions] = await Promise.all([
       this.repo.namespaceRow(row.snapshot_id, namespace),
       row.namespace_set_hash ? this.repo.namespaceLabels(row.namespace_set_hash, namespace) : null,
       row.policy_set_hash ? this.repo.policies(row.policy_set_hash, namespace) : [],
       row.workload_set_hash ? this.repo.workloadLabels(row.workload_set_hash, namespace) : new Map<string, Record<string, string>>(),
       this.findings.ofNamespace(row.finding_set_hash, namespace),
+      this.exceptions.inForce(clusterId, at),
     ]);
-    const at = parseInstant(atText, 'at');
-    const exceptions = await this.exceptions.inForce(clusterId, at);
     const when = at ?? new Date();
     if (!ns) {
       throw new PostureException(
