@@ -13,6 +13,7 @@ import { KordonErrorCode, KordonException } from '../common/kordon.exception';
 import { matchDefaultDeny, matchFinding, type ExceptionRule } from '../exceptions/exception-match';
 import { ExceptionsService } from '../exceptions/exceptions.service';
 import { FindingsService } from '../findings/findings.service';
+import { toFindingItem } from '../findings/findings.presenter';
 import type { PostureQuery } from './dto/posture.dto';
 import { PostureErrorCode, PostureException } from './posture.exception';
 import { PostureRepository, type ClusterAtRow, type PolicyRecord } from './posture.repository';
@@ -181,6 +182,23 @@ function policyRef(p: PolicyRecord): string {
   return p.kind === 'NetworkPolicy' ? p.name : `${p.kind}/${p.name}`;
 }
 
+/** The cluster and its snapshot in force from clusterAt's row; 404 for an unknown cluster or when none is in force. */
+function inForceAt(row: ClusterAtRow | null, clusterId: string, at: Date | undefined): { row: SnapshotRow; cluster: ClusterRef } {
+  if (!row) throw new KordonException(KordonErrorCode.ClusterNotFound, `cluster ${clusterId} not found`);
+  if (!row.snapshot_id || !row.started_at) {
+    throw new PostureException(
+      PostureErrorCode.NoSnapshot,
+      at
+        ? `cluster ${row.name} has no succeeded snapshot taken at or before ${at.toISOString()}`
+        : `cluster ${row.name} has no succeeded snapshot yet; trigger one with POST /api/clusters/${clusterId}/snapshots`,
+    );
+  }
+  return {
+    row: row as SnapshotRow,
+    cluster: { id: row.cluster_id, name: row.name, environment: row.environment, team: row.team },
+  };
+}
+
 @Injectable()
 export class PostureService {
   constructor(private readonly repo: PostureRepository, private readonly findings: FindingsService, private readonly exceptions: ExceptionsService) {}
@@ -188,20 +206,7 @@ export class PostureService {
   /** The cluster and its snapshot in force; 404 for an unknown cluster or when none is in force. */
   async snapshotAt(clusterId: string, atText: string | undefined): Promise<{ row: SnapshotRow; cluster: ClusterRef }> {
     const at = parseInstant(atText, 'at');
-    const row = await this.repo.clusterAt(clusterId, at);
-    if (!row) throw new KordonException(KordonErrorCode.ClusterNotFound, `cluster ${clusterId} not found`);
-    if (!row.snapshot_id || !row.started_at) {
-      throw new PostureException(
-        PostureErrorCode.NoSnapshot,
-        at
-          ? `cluster ${row.name} has no succeeded snapshot taken at or before ${at.toISOString()}`
-          : `cluster ${row.name} has no succeeded snapshot yet; trigger one with POST /api/clusters/${clusterId}/snapshots`,
-      );
-    }
-    return {
-      row: row as SnapshotRow,
-      cluster: { id: row.cluster_id, name: row.name, environment: row.environment, team: row.team },
-    };
+    return inForceAt(await this.repo.clusterAt(clusterId, at), clusterId, at);
   }
 
   async cluster(clusterId: string, q: PostureQuery): Promise<ClusterPosturePage> {
@@ -311,17 +316,14 @@ export class PostureService {
   }
 
   async namespace(clusterId: string, namespace: string, atText: string | undefined): Promise<NamespaceDetail> {
-    const { row, cluster } = await this.snapshotAt(clusterId, atText);
     const at = parseInstant(atText, 'at');
-    // The exceptions in force with the rest: one wait for the database, not two in a row.
-    const [ns, labels, policies, workloadLabels, findings, exceptions] = await Promise.all([
-      this.repo.namespaceRow(row.snapshot_id, namespace),
-      row.namespace_set_hash ? this.repo.namespaceLabels(row.namespace_set_hash, namespace) : null,
-      row.policy_set_hash ? this.repo.policies(row.policy_set_hash, namespace) : [],
-      row.workload_set_hash ? this.repo.workloadLabels(row.workload_set_hash, namespace) : new Map<string, Record<string, string>>(),
-      this.findings.ofNamespace(row.finding_set_hash, namespace),
-      this.exceptions.inForce(clusterId, at),
-    ]);
+    // The snapshot in force and all the namespace reads in one query, the exceptions in force beside it.
+    const [page, exceptions] = await Promise.all([this.repo.namespacePage(clusterId, namespace, at), this.exceptions.inForce(clusterId, at)]);
+    const { row, cluster } = inForceAt(page, clusterId, at);
+    const { ns, ns_labels: labels } = page!;
+    const policies = row.policy_set_hash ? page!.ns_policies : [];
+    const workloadLabels = new Map<string, Record<string, string>>(row.workload_set_hash ? page!.ns_workload_labels.map((r) => [`${r.kind}/${r.name}`, r.labels]) : []);
+    const findings = row.finding_set_hash ? page!.ns_findings.map(toFindingItem) : [];
     const when = at ?? new Date();
     if (!ns) {
       throw new PostureException(
