@@ -54,6 +54,14 @@ const FINDING_COLUMNS = Prisma.sql`f.hash, f.rule_id, f.severity, f.title, f.mes
 // Most severe first, as the engine sorts them.
 const RANK = Prisma.sql`(CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END)`;
 
+/** `countByNamespace` as a JSON object (namespace → findings), for a set hash given as an SQL expression. */
+export function namespaceFindingCountsJsonSql(setHash: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT coalesce(json_object_agg(x.namespace, x.n), '{}'::json) FROM (
+      SELECT coalesce(f.namespace, f.object_namespace) AS namespace, count(*)::int AS n
+      FROM ${setFindingsOf(setHash)} AND coalesce(f.namespace, f.object_namespace) IS NOT NULL
+      GROUP BY 1) x)`;
+}
+
 /**
  * `ofNamespace` as a JSON array of FindingRecord in its order, for a set hash given as an SQL
  * expression: a sub-select of a query that reads other parts of a page in the same round trip.

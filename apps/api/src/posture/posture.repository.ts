@@ -5,7 +5,7 @@ import { NAMESPACE_POSTURE_COLUMNS, NAMESPACE_POSTURE_FLAT_COLUMNS } from './nam
 import { Injectable } from '@nestjs/common';
 import { Prisma, type NamespacePosture } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import { namespaceFindingsJsonSql, type FindingRecord } from '../findings/findings.repository';
+import { namespaceFindingCountsJsonSql, namespaceFindingsJsonSql, type FindingRecord } from '../findings/findings.repository';
 
 export interface ClusterAtRow {
   cluster_id: string;
@@ -49,6 +49,12 @@ function clusterAtSql(clusterId: string, at?: Date): Prisma.Sql {
       WHERE c.id = ${clusterId}::uuid AND c.deleted_at IS NULL`;
 }
 
+/** PostureRepository.clusterPage: clusterAt's row, the snapshot's namespace rows and findings per namespace. */
+export interface ClusterPageRow extends ClusterAtRow {
+  ns_rows: Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt' | 'detail'>[];
+  finding_counts: Record<string, number>;
+}
+
 /** PostureRepository.namespacePage: clusterAt's row and the namespace's reads (null without a snapshot or a namespace). */
 export interface NamespacePageRow extends ClusterAtRow {
   ns: Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt'> | null;
@@ -68,6 +74,22 @@ export class PostureRepository {
    */
   async clusterAt(clusterId: string, at?: Date): Promise<ClusterAtRow | null> {
     const rows = await this.prisma.$queryRaw<ClusterAtRow[]>(clusterAtSql(clusterId, at));
+    return rows[0] ?? null;
+  }
+
+  /**
+   * What the cluster page reads, in one round trip: the cluster and its snapshot in force (as
+   * clusterAt), its namespace rows (as namespaceRows, a JSON array) and the findings per
+   * namespace (a JSON object). No row: unknown cluster.
+   */
+  async clusterPage(clusterId: string, at?: Date): Promise<ClusterPageRow | null> {
+    const rows = await this.prisma.$queryRaw<ClusterPageRow[]>`
+      WITH c AS (${clusterAtSql(clusterId, at)})
+      SELECT c.*,
+        (SELECT coalesce(json_agg(n ORDER BY n.namespace ASC), '[]'::json) FROM (
+           SELECT ${NAMESPACE_POSTURE_FLAT_COLUMNS} FROM namespace_posture WHERE snapshot_id = c.snapshot_id) n) AS ns_rows,
+        ${namespaceFindingCountsJsonSql(Prisma.sql`c.finding_set_hash`)} AS finding_counts
+      FROM c`;
     return rows[0] ?? null;
   }
 

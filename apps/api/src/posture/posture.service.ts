@@ -211,7 +211,10 @@ export class PostureService {
 
   async cluster(clusterId: string, q: PostureQuery): Promise<ClusterPosturePage> {
     if (q.offset !== undefined && q.cursor) throw new BadRequestException({ message: 'use either offset or cursor, not both', details: [{ field: 'offset', message: 'not with cursor' }] });
-    const { row, cluster } = await this.snapshotAt(clusterId, q.at);
+    const at = parseInstant(q.at, 'at');
+    // The snapshot in force, its namespace rows and finding counts in one query, the exceptions in force beside it.
+    const [read, exceptions] = await Promise.all([this.repo.clusterPage(clusterId, at), this.exceptions.inForce(clusterId, at)]);
+    const { row, cluster } = inForceAt(read, clusterId, at);
     const param = q.sort ?? 'name';
     const sort = (param.startsWith('-') ? param.slice(1) : param) as PostureSort;
     if (param.startsWith('-') && q.order === 'asc') throw new BadRequestException({ message: `sort=${param} is descending but order=asc: use one of them`, details: [{ field: 'order', message: 'contradicts sort' }] });
@@ -222,12 +225,8 @@ export class PostureService {
       throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
     }
     const needle = q.q?.trim().toLowerCase();
-    const at = parseInstant(q.at, 'at');
-    const [rows, findingCounts, exceptions] = await Promise.all([
-      this.repo.namespaceRows(row.snapshot_id),
-      this.findings.countByNamespace(row.finding_set_hash),
-      this.exceptions.inForce(clusterId, at),
-    ]);
+    const rows = read!.ns_rows;
+    const findingCounts = new Map(row.finding_set_hash ? Object.entries(read!.finding_counts) : []);
     const when = at ?? new Date();
     // A snapshot's namespaces are bounded (hundreds), read by primary key: filter, sort and
     // page them here rather than build dynamic SQL for computed sort keys.
