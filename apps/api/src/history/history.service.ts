@@ -158,8 +158,8 @@ export class HistoryService {
    */
   async namespaceJson(clusterId: string, namespace: string, q: HistoryQuery): Promise<NamespaceHistory | JsonText> {
     const range = rangeOf(q);
-    await this.clusters.require(clusterId);
-    const r = await this.repo.namespacePointsJson(clusterId, namespace, range.from, range.to, range.bucket);
+    // The cluster check and the points at once: an unknown cluster has no points, the check's 404 answers.
+    const [, r] = await Promise.all([this.clusters.require(clusterId), this.repo.namespacePointsJson(clusterId, namespace, range.from, range.to, range.bucket)]);
     if (r.inexact) return this.namespace(clusterId, namespace, q);
     if (r.n === 0 && !(await this.repo.namespaceEverSeen(clusterId, namespace))) {
       throw new HistoryException(HistoryErrorCode.NamespaceNotFound, `namespace ${namespace} was never seen in cluster ${clusterId}`);
