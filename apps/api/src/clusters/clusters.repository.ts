@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ClusterSource, Prisma } from '@prisma/client';
+import { Prisma, type Cluster, type ClusterSource } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../prisma/transaction';
 
@@ -16,6 +16,34 @@ export interface NewCluster {
   demo?: boolean;
 }
 
+/**
+ * Every column of `cluster`, named and typed as Prisma's `Cluster` model (raw reads). Raw SQL for
+ * the reads on the dashboard's path: Prisma's per-call query compilation and result mapping cost
+ * more CPU than the primary-key or name-index probe itself.
+ */
+const CLUSTER_COLUMNS = Prisma.sql`id::text AS id, name, source::text AS source, source_config AS "sourceConfig", secret_sealed AS "secretSealed",
+  environment, team, labels, schedule_minutes AS "scheduleMinutes", enabled, demo,
+  created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"`;
+
+/** What PostgreSQL reads as a uuid (any letter case); anything else goes through Prisma, as before. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cluster with its latest snapshot (`l_`, any status) and latest succeeded one (`g_`). */
+export interface ClusterWithSnapshotsRow extends Cluster {
+  l_id: string | null;
+  l_status: string | null;
+  l_trigger: string | null;
+  l_started_at: Date | null;
+  l_finished_at: Date | null;
+  l_failure_reason: string | null;
+  g_id: string | null;
+  g_started_at: Date | null;
+  g_policy_engine: string | null;
+  /** `network_profile.networkPlugin` as stored (any JSON value). */
+  g_network_plugin: unknown;
+  g_posture: Record<string, unknown> | null;
+}
+
 @Injectable()
 export class ClustersRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -30,8 +58,11 @@ export class ClustersRepository {
     return row ?? null;
   }
 
-  findById(id: string, tx?: Tx) {
-    return (tx ?? this.prisma).cluster.findFirst({ where: { id, deletedAt: null } });
+  async findById(id: string, tx?: Tx): Promise<Cluster | null> {
+    const db = tx ?? this.prisma;
+    if (!UUID.test(id)) return db.cluster.findFirst({ where: { id, deletedAt: null } });
+    const rows = await db.$queryRaw<Cluster[]>`SELECT ${CLUSTER_COLUMNS} FROM cluster WHERE id = ${id}::uuid AND deleted_at IS NULL`;
+    return rows[0] ?? null;
   }
 
   findByName(name: string) {
@@ -42,12 +73,31 @@ export class ClustersRepository {
     return this.prisma.cluster.count();
   }
 
-  list(take: number, afterName?: string, filter: { environment?: string; team?: string } = {}) {
-    return this.prisma.cluster.findMany({
-      where: { deletedAt: null, ...(afterName ? { name: { gt: afterName } } : {}), ...filter },
-      orderBy: { name: 'asc' },
-      take,
-    });
+  /**
+   * The live clusters by name (keyset after `afterName`), each with its latest snapshot (any status) and latest succeeded one, in one
+   * round trip: what the fleet list shows (ClustersService.summarize reads the same two).
+   */
+  listWithSnapshots(take: number, afterName?: string, filter: { environment?: string; team?: string } = {}): Promise<ClusterWithSnapshotsRow[]> {
+    const where: Prisma.Sql[] = [Prisma.sql`deleted_at IS NULL`];
+    if (afterName) where.push(Prisma.sql`name > ${afterName}`);
+    if (filter.environment !== undefined) where.push(Prisma.sql`environment = ${filter.environment}`);
+    if (filter.team !== undefined) where.push(Prisma.sql`team = ${filter.team}`);
+    return this.prisma.$queryRaw<ClusterWithSnapshotsRow[]>`
+      SELECT c.*,
+             l.id AS l_id, l.status::text AS l_status, l.trigger::text AS l_trigger, l.started_at AS l_started_at,
+             l.finished_at AS l_finished_at, l.failure_reason AS l_failure_reason,
+             g.id AS g_id, g.started_at AS g_started_at, g.policy_engine AS g_policy_engine,
+             g.network_profile->'networkPlugin' AS g_network_plugin, g.posture AS g_posture
+      FROM (SELECT ${CLUSTER_COLUMNS} FROM cluster WHERE ${Prisma.join(where, ' AND ')} ORDER BY name ASC LIMIT ${take}) c
+      LEFT JOIN LATERAL (
+        SELECT id, status, trigger, started_at, finished_at, failure_reason FROM snapshot
+        WHERE cluster_id = c.id::uuid ORDER BY started_at DESC, id DESC LIMIT 1
+      ) l ON true
+      LEFT JOIN LATERAL (
+        SELECT id, started_at, policy_engine, network_profile, posture FROM snapshot
+        WHERE cluster_id = c.id::uuid AND status = 'succeeded' ORDER BY started_at DESC, id DESC LIMIT 1
+      ) g ON true
+      ORDER BY c.name ASC`;
   }
 
   update(id: string, data: Prisma.ClusterUpdateInput, tx?: Tx) {

@@ -14,7 +14,7 @@ import type { SecretBox } from '../secrets/secret-box';
 import type { Tx } from '../prisma/transaction';
 import { SnapshotQueue } from '../snapshots/snapshot.queue';
 import { SnapshotsRepository } from '../snapshots/snapshots.repository';
-import { ClustersRepository, type NewCluster } from './clusters.repository';
+import { ClustersRepository, type ClusterWithSnapshotsRow, type NewCluster } from './clusters.repository';
 import { checkUploadedKubeconfig } from './kubeconfig-policy';
 import { collectFromManifestText } from '@kordon/collectors';
 import { CLUSTER_SORTS, type ListClustersQuery, type RegisterClusterDto, type UpdateClusterDto } from './dto/register-cluster.dto';
@@ -125,10 +125,10 @@ export class ClustersService {
       // By name: keyset-paged in SQL, only the page summarized.
       const c = decodeSortCursor(q.cursor, sort, CLUSTER_SORTS, 1);
       if (c && typeof c[0] !== 'string') throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
-      const rows = await this.clusters.list(limit + 1, c ? (c[0] as string) : undefined, filter);
+      const rows = await this.clusters.listWithSnapshots(limit + 1, c ? (c[0] as string) : undefined, filter);
       const page = rows.slice(0, limit);
       return {
-        items: await this.summarize(page, new Date()),
+        items: this.summarizeRows(page, new Date()),
         nextCursor: rows.length > limit ? encodeSortCursor(sort, [page[page.length - 1].name]) : null,
       };
     }
@@ -141,7 +141,7 @@ export class ClustersService {
     }
     const field = (sort.startsWith('-') ? sort.slice(1) : sort) as ClusterSortField;
     const desc = sort.startsWith('-');
-    const all = await this.summarize(await this.clusters.list(MAX_FLEET, undefined, filter), new Date());
+    const all = this.summarizeRows(await this.clusters.listWithSnapshots(MAX_FLEET, undefined, filter), new Date());
     const keyed = all.map((item) => ({ item, key: [sortValue(item, field), item.name] as SortKey })).sort((a, b) => compareSortKeys(a.key, b.key, desc));
     const after = c ? keyed.filter((k) => compareSortKeys(k.key, c as SortKey, desc) > 0) : keyed;
     const page = after.slice(0, limit);
@@ -202,39 +202,58 @@ export class ClustersService {
     const latestBy = new Map(latest.map((r) => [r.cluster_id, r]));
     const goodBy = new Map(good.map((r) => [r.cluster_id, r]));
     return clusters.map((c) => {
-      const l = latestBy.get(c.id);
       const g = goodBy.get(c.id);
-      const engine = (g?.policy_engine ?? 'unknown') as PolicyEngineName;
-      const lastSnapshot: SnapshotSummary | null = l
-        ? {
-            id: l.id,
-            status: l.status as SnapshotSummary['status'],
-            trigger: l.trigger as SnapshotSummary['trigger'],
-            startedAt: l.started_at.toISOString(),
-            finishedAt: l.finished_at?.toISOString() ?? null,
-            failureReason: l.failure_reason,
-          }
-        : null;
-      const staleAfterMs = 2 * c.scheduleMinutes * 60_000;
-      // A cached answer holds until the first cluster in it turns stale.
-      if (c.enabled && g && now.getTime() - g.started_at.getTime() <= staleAfterMs) cacheUntil(g.started_at.getTime() + staleAfterMs + 1);
-      return {
-        id: c.id,
-        name: c.name,
-        source: c.source,
-        environment: c.environment,
-        team: c.team,
-        demo: c.demo,
-        enabled: c.enabled,
-        scheduleMinutes: c.scheduleMinutes,
-        engine: ENGINES.includes(engine) ? engine : 'unknown',
-        networkPlugin: (g?.network_profile?.networkPlugin as string | undefined) ?? null,
-        lastSnapshot,
-        posture: g?.posture ? ({ ...(g.posture as object), snapshotId: g.id, takenAt: g.started_at.toISOString() } as PostureSummary) : null,
-        stale: c.enabled && (!g || now.getTime() - g.started_at.getTime() > staleAfterMs),
-      };
+      return present(c, latestBy.get(c.id), g && { ...g, network_plugin: g.network_profile?.networkPlugin }, now);
     });
   }
+
+  /** `summarize` over rows that carry their snapshots already (ClustersRepository.listWithSnapshots). */
+  private summarizeRows(rows: ClusterWithSnapshotsRow[], now: Date): ClusterSummary[] {
+    return rows.map((r) =>
+      present(
+        r,
+        r.l_id ? { id: r.l_id, status: r.l_status!, trigger: r.l_trigger!, started_at: r.l_started_at!, finished_at: r.l_finished_at, failure_reason: r.l_failure_reason } : undefined,
+        r.g_id ? { id: r.g_id, started_at: r.g_started_at!, policy_engine: r.g_policy_engine, network_plugin: r.g_network_plugin, posture: r.g_posture } : undefined,
+        now,
+      ),
+    );
+  }
+}
+
+interface LatestSnapshot { id: string; status: string; trigger: string; started_at: Date; finished_at: Date | null; failure_reason: string | null }
+interface GoodSnapshot { id: string; started_at: Date; policy_engine: string | null; network_plugin: unknown; posture: Record<string, unknown> | null }
+
+/** A cluster as the list shows it, with its latest snapshot `l` and latest succeeded one `g`. */
+function present(c: Cluster, l: LatestSnapshot | undefined, g: GoodSnapshot | undefined, now: Date): ClusterSummary {
+  const engine = (g?.policy_engine ?? 'unknown') as PolicyEngineName;
+  const lastSnapshot: SnapshotSummary | null = l
+    ? {
+        id: l.id,
+        status: l.status as SnapshotSummary['status'],
+        trigger: l.trigger as SnapshotSummary['trigger'],
+        startedAt: l.started_at.toISOString(),
+        finishedAt: l.finished_at?.toISOString() ?? null,
+        failureReason: l.failure_reason,
+      }
+    : null;
+  const staleAfterMs = 2 * c.scheduleMinutes * 60_000;
+  // A cached answer holds until the first cluster in it turns stale.
+  if (c.enabled && g && now.getTime() - g.started_at.getTime() <= staleAfterMs) cacheUntil(g.started_at.getTime() + staleAfterMs + 1);
+  return {
+    id: c.id,
+    name: c.name,
+    source: c.source,
+    environment: c.environment,
+    team: c.team,
+    demo: c.demo,
+    enabled: c.enabled,
+    scheduleMinutes: c.scheduleMinutes,
+    engine: ENGINES.includes(engine) ? engine : 'unknown',
+    networkPlugin: (g?.network_plugin as string | undefined) ?? null,
+    lastSnapshot,
+    posture: g?.posture ? ({ ...(g.posture as object), snapshotId: g.id, takenAt: g.started_at.toISOString() } as PostureSummary) : null,
+    stale: c.enabled && (!g || now.getTime() - g.started_at.getTime() > staleAfterMs),
+  };
 }
 
 /** Most clusters one sorted list reads (the name order pages in SQL and has no limit). */

@@ -43,7 +43,9 @@ export interface FleetFindingFilter {
 // A set's members, then each object by primary key: a nested loop bounded by the set's size.
 // A plain join lets the planner hash the whole object table, which grows with every finding
 // ever stored; LATERAL … LIMIT 1 keeps it to one index lookup per member.
-const SET_FINDINGS = (setHash: string) => Prisma.sql`
+const SET_FINDINGS = (setHash: string) => setFindingsOf(Prisma.sql`${setHash}`);
+/** SET_FINDINGS of a set hash given as an SQL expression (a column of an enclosing query). */
+const setFindingsOf = (setHash: Prisma.Sql) => Prisma.sql`
   finding_set_member m
   JOIN LATERAL (SELECT * FROM finding_object f WHERE f.hash = m.finding_hash LIMIT 1) f ON true
   WHERE m.set_hash = ${setHash}`;
@@ -51,6 +53,24 @@ const SET_FINDINGS = (setHash: string) => Prisma.sql`
 const FINDING_COLUMNS = Prisma.sql`f.hash, f.rule_id, f.severity, f.title, f.message, f.namespace, f.object_kind, f.object_namespace, f.object_name, f.remediation_yaml`;
 // Most severe first, as the engine sorts them.
 const RANK = Prisma.sql`(CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END)`;
+
+/** `countByNamespace` as a JSON object (namespace → findings), for a set hash given as an SQL expression. */
+export function namespaceFindingCountsJsonSql(setHash: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT coalesce(json_object_agg(x.namespace, x.n), '{}'::json) FROM (
+      SELECT coalesce(f.namespace, f.object_namespace) AS namespace, count(*)::int AS n
+      FROM ${setFindingsOf(setHash)} AND coalesce(f.namespace, f.object_namespace) IS NOT NULL
+      GROUP BY 1) x)`;
+}
+
+/**
+ * `ofNamespace` as a JSON array of FindingRecord in its order, for a set hash given as an SQL
+ * expression: a sub-select of a query that reads other parts of a page in the same round trip.
+ */
+export function namespaceFindingsJsonSql(setHash: Prisma.Sql, namespace: string): Prisma.Sql {
+  return Prisma.sql`(SELECT coalesce(json_agg(x ORDER BY x.rank, x.rule_id, x.hash), '[]'::json) FROM (
+      SELECT ${FINDING_COLUMNS}, ${RANK} AS rank
+      FROM ${setFindingsOf(setHash)} AND (f.namespace = ${namespace} OR f.object_namespace = ${namespace})) x)`;
+}
 
 /**
  * One column of a fleet sort. Text compares by code point (COLLATE "C"): the same order on every

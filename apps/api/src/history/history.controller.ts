@@ -9,6 +9,7 @@ import {
   ClusterHistoryDto, FleetClustersDto, FleetClustersQuery, FleetHistoryDto, FleetHistoryQuery, FleetSummaryDto, FleetSummaryQuery, HistoryQuery, NamespaceHistoryDto,
 } from './dto/history.dto';
 import { HistoryService } from './history.service';
+import type { JsonText } from '../common/json-text';
 import { CachedRead } from '../read-cache/read-cache.interceptor';
 import { ClusterTimeInStateDto, ClusterTimeInStateQuery, NamespaceTimeInStateDto, TimeInStateQuery } from './time-in-state.dto';
 import { TimeInStateService } from './time-in-state.service';
@@ -81,8 +82,8 @@ export class HistoryController {
   @ApiOkResponse({ type: NamespaceHistoryDto })
   @ApiBadRequestResponse({ description: RANGE_ERRORS })
   @ApiNotFoundResponse({ description: 'Unknown cluster, or a namespace the cluster never had' })
-  namespace(@Param() p: NamespaceParam, @Query() q: HistoryQuery): Promise<NamespaceHistory> {
-    return this.history.namespace(p.id, p.namespace, q);
+  namespace(@Param() p: NamespaceParam, @Query() q: HistoryQuery): Promise<NamespaceHistory | JsonText> {
+    return this.history.namespaceJson(p.id, p.namespace, q);
   }
 
   @Get('fleet/history')

@@ -119,6 +119,29 @@ export function namespacePointsSql(clusterId: string, namespace: string, from: D
       ORDER BY 1, s.started_at DESC, s.id DESC`;
 }
 
+/** A timestamp as Date.toISOString() writes it (UTC, milliseconds). */
+const ISO = (e: Prisma.Sql) => Prisma.sql`to_char(${e} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** JSON of a number or boolean column, as JSON.stringify writes it (null for NULL). */
+const J = (e: Prisma.Sql) => Prisma.sql`coalesce((${e})::text, 'null')`;
+/**
+ * `part / whole` as the API's share() computes it (null without a whole). float8 division of two
+ * integers is the same IEEE operation as in JS, and float8's text is the shortest exact digits,
+ * as JS writes numbers, except below 1e-4 where PostgreSQL switches to an exponent (1e-05, JS
+ * 0.00001) sooner: such a share marks the answer inexact (see namespacePointsJson).
+ */
+const SHARE = (part: Prisma.Sql, whole: Prisma.Sql) => Prisma.sql`(CASE WHEN ${whole} > 0 THEN (${part}::float8 / ${whole}::float8)::text ELSE 'null' END)`;
+const TINY = (part: Prisma.Sql, whole: Prisma.Sql) => Prisma.sql`(${whole} > 0 AND ${part} > 0 AND ${part}::float8 / ${whole}::float8 < 0.0001)`;
+
+/** The points of namespacePointsSql as the JSON text of the API's NamespaceHistoryPoint list. */
+export interface NamespacePointsJsonRow {
+  /** Points in the answer. */
+  n: number;
+  /** Whether a value could not be written exactly as JS would (the caller builds the answer in JS then). */
+  inexact: boolean;
+  /** `[...]`: the points, in bucket order. */
+  points: string;
+}
+
 @Injectable()
 export class HistoryRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -133,6 +156,40 @@ export class HistoryRepository {
 
   namespacePoints(clusterId: string, namespace: string, from: Date, to: Date, bucket: string) {
     return this.prisma.$queryRaw<NamespacePointRow[]>(namespacePointsSql(clusterId, namespace, from, to, bucket));
+  }
+
+  /**
+   * namespacePoints serialized by PostgreSQL, byte for byte as the API writes them
+   * (HistoryService's namespacePoint then JSON.stringify): a year of daily points is one text
+   * value rather than thousands of cells to map, objects to build and stringify again.
+   */
+  async namespacePointsJson(clusterId: string, namespace: string, from: Date, to: Date, bucket: string): Promise<NamespacePointsJsonRow> {
+    const dir = (d: 'ingress' | 'egress') => {
+      const pods = Prisma.raw('p.pods');
+      const workloads = Prisma.raw('p.workloads');
+      const ip = Prisma.raw(`p.${d}_isolated_pods`);
+      const iw = Prisma.raw(`p.${d}_isolated_workloads`);
+      return Prisma.sql`'{"isolatedPods":', ${J(ip)}, ',"isolatedWorkloads":', ${J(iw)},
+        ',"podCoverage":', ${SHARE(ip, pods)}, ',"workloadCoverage":', ${SHARE(iw, workloads)},
+        ',"defaultDeny":', ${J(Prisma.raw(`p.default_deny_${d}`))}, ',"effectivelyIsolated":', ${J(Prisma.raw(`p.effectively_isolated_${d}`))}, '}'`;
+    };
+    const rows = await this.prisma.$queryRaw<NamespacePointsJsonRow[]>`
+      WITH p AS (${namespacePointsSql(clusterId, namespace, from, to, bucket)})
+      SELECT count(*)::int AS n,
+             coalesce(bool_or(
+               ${TINY(Prisma.raw('p.ingress_isolated_pods'), Prisma.raw('p.pods'))} OR ${TINY(Prisma.raw('p.egress_isolated_pods'), Prisma.raw('p.pods'))}
+               OR ${TINY(Prisma.raw('p.ingress_isolated_workloads'), Prisma.raw('p.workloads'))} OR ${TINY(Prisma.raw('p.egress_isolated_workloads'), Prisma.raw('p.workloads'))}
+               OR p.pods IS NULL OR p.workloads IS NULL OR p.ingress_isolated_pods IS NULL OR p.egress_isolated_pods IS NULL
+               OR p.ingress_isolated_workloads IS NULL OR p.egress_isolated_workloads IS NULL
+               OR extract(year FROM p.bucket AT TIME ZONE 'UTC') NOT BETWEEN 1000 AND 9999
+               OR extract(year FROM p.taken_at AT TIME ZONE 'UTC') NOT BETWEEN 1000 AND 9999), false) AS inexact,
+             '[' || coalesce(string_agg(concat(
+               '{"bucket":"', ${ISO(Prisma.raw('p.bucket'))}, '","snapshotId":"', p.snapshot_id::text, '","takenAt":"', ${ISO(Prisma.raw('p.taken_at'))},
+               '","excluded":', ${J(Prisma.raw('p.excluded'))}, ',"pods":', ${J(Prisma.raw('p.pods'))}, ',"workloads":', ${J(Prisma.raw('p.workloads'))},
+               ',"policies":', ${J(Prisma.raw('p.policies'))},
+               ',"ingress":', ${dir('ingress')}, ',"egress":', ${dir('egress')}, '}'), ',' ORDER BY p.bucket), '') || ']' AS points
+      FROM p`;
+    return rows[0]!;
   }
 
 

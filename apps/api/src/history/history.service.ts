@@ -11,6 +11,7 @@ import type { FleetClustersQuery, FleetHistoryQuery, FleetSummaryQuery, HistoryQ
 import { HistoryErrorCode, HistoryException } from './history.exception';
 import { HistoryRepository, type FleetClusterAtRow, type FleetClusterRow, type FleetPointRow, type NamespacePointRow } from './history.repository';
 import { cacheUntil, doNotCache } from '../read-cache/cache-hints';
+import { JsonText } from '../common/json-text';
 import { bucketStarts, resolveRange, type TimeRange } from './time-range';
 
 const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
@@ -148,6 +149,23 @@ export class HistoryService {
       bucket: range.bucket,
       points: rows.map(namespacePoint),
     };
+  }
+
+  /**
+   * The same answer as `namespace`, serialized by PostgreSQL (what the HTTP route sends): the
+   * envelope is written here, the points come as one JSON text. Falls back to `namespace` when
+   * a value could not be written exactly as JS writes it.
+   */
+  async namespaceJson(clusterId: string, namespace: string, q: HistoryQuery): Promise<NamespaceHistory | JsonText> {
+    const range = rangeOf(q);
+    // The cluster check and the points at once: an unknown cluster has no points, the check's 404 answers.
+    const [, r] = await Promise.all([this.clusters.require(clusterId), this.repo.namespacePointsJson(clusterId, namespace, range.from, range.to, range.bucket)]);
+    if (r.inexact) return this.namespace(clusterId, namespace, q);
+    if (r.n === 0 && !(await this.repo.namespaceEverSeen(clusterId, namespace))) {
+      throw new HistoryException(HistoryErrorCode.NamespaceNotFound, `namespace ${namespace} was never seen in cluster ${clusterId}`);
+    }
+    const head = JSON.stringify({ clusterId, namespace, from: range.from.toISOString(), to: range.to.toISOString(), bucket: range.bucket, points: [] });
+    return new JsonText(`${head.slice(0, -3)}${r.points}}`);
   }
 
   async fleet(q: FleetHistoryQuery): Promise<FleetHistory> {

@@ -1,10 +1,11 @@
 // Reads the posture a snapshot stored: the cluster and its snapshot in force in one round trip,
 // the flat namespace rows (never their JSON detail) for the cluster page, and one namespace's
 // detail, labels, policies and workload labels from the content-addressed sets.
-import { NAMESPACE_POSTURE_COLUMNS } from './namespace-posture-columns';
+import { NAMESPACE_POSTURE_COLUMNS, NAMESPACE_POSTURE_FLAT_COLUMNS } from './namespace-posture-columns';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type NamespacePosture } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import { namespaceFindingCountsJsonSql, namespaceFindingsJsonSql, type FindingRecord } from '../findings/findings.repository';
 
 export interface ClusterAtRow {
   cluster_id: string;
@@ -31,16 +32,9 @@ export interface PolicyRecord {
   body: string;
 }
 
-@Injectable()
-export class PostureRepository {
-  constructor(private readonly prisma: PrismaService) {}
-
-  /**
-   * A live cluster and its snapshot in force at `at` (the latest succeeded one started at or
-   * before it; the latest when `at` is absent). No row: unknown cluster; null snapshot: none yet.
-   */
-  async clusterAt(clusterId: string, at?: Date): Promise<ClusterAtRow | null> {
-    const rows = await this.prisma.$queryRaw<ClusterAtRow[]>`
+/** The live cluster and its snapshot in force at `at` (see PostureRepository.clusterAt). */
+function clusterAtSql(clusterId: string, at?: Date): Prisma.Sql {
+  return Prisma.sql`
       SELECT c.id AS cluster_id, c.name, c.environment, c.team,
              s.id AS snapshot_id, s.started_at, s.finished_at, s.policy_engine, s.posture,
              s.policy_set_hash, s.workload_set_hash, s.namespace_set_hash, s.finding_set_hash
@@ -53,16 +47,87 @@ export class PostureRepository {
         ORDER BY s.started_at DESC, s.id DESC LIMIT 1
       ) s ON true
       WHERE c.id = ${clusterId}::uuid AND c.deleted_at IS NULL`;
+}
+
+/** PostureRepository.clusterPage: clusterAt's row, the snapshot's namespace rows and findings per namespace. */
+export interface ClusterPageRow extends ClusterAtRow {
+  ns_rows: Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt' | 'detail'>[];
+  finding_counts: Record<string, number>;
+}
+
+/** PostureRepository.namespacePage: clusterAt's row and the namespace's reads (null without a snapshot or a namespace). */
+export interface NamespacePageRow extends ClusterAtRow {
+  ns: Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt'> | null;
+  ns_labels: Record<string, string> | null;
+  ns_policies: PolicyRecord[];
+  ns_workload_labels: { kind: string; name: string; labels: Record<string, string> }[];
+  ns_findings: FindingRecord[];
+}
+
+@Injectable()
+export class PostureRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * A live cluster and its snapshot in force at `at` (the latest succeeded one started at or
+   * before it; the latest when `at` is absent). No row: unknown cluster; null snapshot: none yet.
+   */
+  async clusterAt(clusterId: string, at?: Date): Promise<ClusterAtRow | null> {
+    const rows = await this.prisma.$queryRaw<ClusterAtRow[]>(clusterAtSql(clusterId, at));
     return rows[0] ?? null;
   }
 
-  /** Every namespace row of a snapshot without the JSON detail: bounded by the namespaces. */
+  /**
+   * What the cluster page reads, in one round trip: the cluster and its snapshot in force (as
+   * clusterAt), its namespace rows (as namespaceRows, a JSON array) and the findings per
+   * namespace (a JSON object). No row: unknown cluster.
+   */
+  async clusterPage(clusterId: string, at?: Date): Promise<ClusterPageRow | null> {
+    const rows = await this.prisma.$queryRaw<ClusterPageRow[]>`
+      WITH c AS (${clusterAtSql(clusterId, at)})
+      SELECT c.*,
+        (SELECT coalesce(json_agg(n ORDER BY n.namespace ASC), '[]'::json) FROM (
+           SELECT ${NAMESPACE_POSTURE_FLAT_COLUMNS} FROM namespace_posture WHERE snapshot_id = c.snapshot_id) n) AS ns_rows,
+        ${namespaceFindingCountsJsonSql(Prisma.sql`c.finding_set_hash`)} AS finding_counts
+      FROM c`;
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Everything the namespace page reads, in one round trip: the cluster and its snapshot in
+   * force (as clusterAt), the namespace's row, its labels, its policies and the cluster-scoped
+   * ones, its workloads' labels and its findings (each as its own read below answers them, the
+   * lists as JSON arrays). No row: unknown cluster.
+   */
+  async namespacePage(clusterId: string, namespace: string, at?: Date): Promise<NamespacePageRow | null> {
+    const rows = await this.prisma.$queryRaw<NamespacePageRow[]>`
+      WITH c AS (${clusterAtSql(clusterId, at)})
+      SELECT c.*,
+        (SELECT row_to_json(n) FROM (
+           SELECT ${NAMESPACE_POSTURE_COLUMNS} FROM namespace_posture WHERE snapshot_id = c.snapshot_id AND namespace = ${namespace}) n) AS ns,
+        (SELECT l.labels FROM namespace_set_member m JOIN label_set l ON l.hash = m.label_set_hash
+         WHERE m.set_hash = c.namespace_set_hash AND m.name = ${namespace}) AS ns_labels,
+        (SELECT coalesce(json_agg(x ORDER BY x.namespace NULLS LAST, x.kind, x.name, x.hash), '[]'::json) FROM (
+           SELECT p.hash, p.api_version, p.kind, p.namespace, p.name, p.body
+           FROM policy_set_member m
+           JOIN LATERAL (SELECT * FROM policy_object p WHERE p.hash = m.policy_hash LIMIT 1) p ON true
+           WHERE m.set_hash = c.policy_set_hash AND (p.namespace = ${namespace} OR p.namespace IS NULL)) x) AS ns_policies,
+        (SELECT coalesce(json_agg(x), '[]'::json) FROM (
+           SELECT w.kind, w.name, l.labels
+           FROM workload_set_member m
+           JOIN workload_object w ON w.hash = m.workload_hash
+           JOIN label_set l ON l.hash = w.label_set_hash
+           WHERE m.set_hash = c.workload_set_hash AND w.namespace = ${namespace}) x) AS ns_workload_labels,
+        ${namespaceFindingsJsonSql(Prisma.sql`c.finding_set_hash`, namespace)} AS ns_findings
+      FROM c`;
+    return rows[0] ?? null;
+  }
+
+  /** Every namespace row of a snapshot without the JSON detail: bounded by the namespaces. Raw SQL (see namespaceRow). */
   namespaceRows(snapshotId: string) {
-    return this.prisma.namespacePosture.findMany({
-      where: { snapshotId },
-      omit: { detail: true, snapshotId: true, clusterId: true, takenAt: true },
-      orderBy: { namespace: 'asc' },
-    });
+    return this.prisma.$queryRaw<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt' | 'detail'>[]>`
+      SELECT ${NAMESPACE_POSTURE_FLAT_COLUMNS}
+      FROM namespace_posture WHERE snapshot_id = ${snapshotId}::uuid ORDER BY namespace ASC`;
   }
 
   /** What the profile card needs of a snapshot: its network profile, node pools and counts. */

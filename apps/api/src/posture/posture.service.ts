@@ -13,6 +13,7 @@ import { KordonErrorCode, KordonException } from '../common/kordon.exception';
 import { matchDefaultDeny, matchFinding, type ExceptionRule } from '../exceptions/exception-match';
 import { ExceptionsService } from '../exceptions/exceptions.service';
 import { FindingsService } from '../findings/findings.service';
+import { toFindingItem } from '../findings/findings.presenter';
 import type { PostureQuery } from './dto/posture.dto';
 import { PostureErrorCode, PostureException } from './posture.exception';
 import { PostureRepository, type ClusterAtRow, type PolicyRecord } from './posture.repository';
@@ -181,6 +182,23 @@ function policyRef(p: PolicyRecord): string {
   return p.kind === 'NetworkPolicy' ? p.name : `${p.kind}/${p.name}`;
 }
 
+/** The cluster and its snapshot in force from clusterAt's row; 404 for an unknown cluster or when none is in force. */
+function inForceAt(row: ClusterAtRow | null, clusterId: string, at: Date | undefined): { row: SnapshotRow; cluster: ClusterRef } {
+  if (!row) throw new KordonException(KordonErrorCode.ClusterNotFound, `cluster ${clusterId} not found`);
+  if (!row.snapshot_id || !row.started_at) {
+    throw new PostureException(
+      PostureErrorCode.NoSnapshot,
+      at
+        ? `cluster ${row.name} has no succeeded snapshot taken at or before ${at.toISOString()}`
+        : `cluster ${row.name} has no succeeded snapshot yet; trigger one with POST /api/clusters/${clusterId}/snapshots`,
+    );
+  }
+  return {
+    row: row as SnapshotRow,
+    cluster: { id: row.cluster_id, name: row.name, environment: row.environment, team: row.team },
+  };
+}
+
 @Injectable()
 export class PostureService {
   constructor(private readonly repo: PostureRepository, private readonly findings: FindingsService, private readonly exceptions: ExceptionsService) {}
@@ -188,25 +206,15 @@ export class PostureService {
   /** The cluster and its snapshot in force; 404 for an unknown cluster or when none is in force. */
   async snapshotAt(clusterId: string, atText: string | undefined): Promise<{ row: SnapshotRow; cluster: ClusterRef }> {
     const at = parseInstant(atText, 'at');
-    const row = await this.repo.clusterAt(clusterId, at);
-    if (!row) throw new KordonException(KordonErrorCode.ClusterNotFound, `cluster ${clusterId} not found`);
-    if (!row.snapshot_id || !row.started_at) {
-      throw new PostureException(
-        PostureErrorCode.NoSnapshot,
-        at
-          ? `cluster ${row.name} has no succeeded snapshot taken at or before ${at.toISOString()}`
-          : `cluster ${row.name} has no succeeded snapshot yet; trigger one with POST /api/clusters/${clusterId}/snapshots`,
-      );
-    }
-    return {
-      row: row as SnapshotRow,
-      cluster: { id: row.cluster_id, name: row.name, environment: row.environment, team: row.team },
-    };
+    return inForceAt(await this.repo.clusterAt(clusterId, at), clusterId, at);
   }
 
   async cluster(clusterId: string, q: PostureQuery): Promise<ClusterPosturePage> {
     if (q.offset !== undefined && q.cursor) throw new BadRequestException({ message: 'use either offset or cursor, not both', details: [{ field: 'offset', message: 'not with cursor' }] });
-    const { row, cluster } = await this.snapshotAt(clusterId, q.at);
+    const at = parseInstant(q.at, 'at');
+    // The snapshot in force, its namespace rows and finding counts in one query, the exceptions in force beside it.
+    const [read, exceptions] = await Promise.all([this.repo.clusterPage(clusterId, at), this.exceptions.inForce(clusterId, at)]);
+    const { row, cluster } = inForceAt(read, clusterId, at);
     const param = q.sort ?? 'name';
     const sort = (param.startsWith('-') ? param.slice(1) : param) as PostureSort;
     if (param.startsWith('-') && q.order === 'asc') throw new BadRequestException({ message: `sort=${param} is descending but order=asc: use one of them`, details: [{ field: 'order', message: 'contradicts sort' }] });
@@ -217,12 +225,8 @@ export class PostureService {
       throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
     }
     const needle = q.q?.trim().toLowerCase();
-    const at = parseInstant(q.at, 'at');
-    const [rows, findingCounts, exceptions] = await Promise.all([
-      this.repo.namespaceRows(row.snapshot_id),
-      this.findings.countByNamespace(row.finding_set_hash),
-      this.exceptions.inForce(clusterId, at),
-    ]);
+    const rows = read!.ns_rows;
+    const findingCounts = new Map(row.finding_set_hash ? Object.entries(read!.finding_counts) : []);
     const when = at ?? new Date();
     // A snapshot's namespaces are bounded (hundreds), read by primary key: filter, sort and
     // page them here rather than build dynamic SQL for computed sort keys.
@@ -311,16 +315,14 @@ export class PostureService {
   }
 
   async namespace(clusterId: string, namespace: string, atText: string | undefined): Promise<NamespaceDetail> {
-    const { row, cluster } = await this.snapshotAt(clusterId, atText);
-    const [ns, labels, policies, workloadLabels, findings] = await Promise.all([
-      this.repo.namespaceRow(row.snapshot_id, namespace),
-      row.namespace_set_hash ? this.repo.namespaceLabels(row.namespace_set_hash, namespace) : null,
-      row.policy_set_hash ? this.repo.policies(row.policy_set_hash, namespace) : [],
-      row.workload_set_hash ? this.repo.workloadLabels(row.workload_set_hash, namespace) : new Map<string, Record<string, string>>(),
-      this.findings.ofNamespace(row.finding_set_hash, namespace),
-    ]);
     const at = parseInstant(atText, 'at');
-    const exceptions = await this.exceptions.inForce(clusterId, at);
+    // The snapshot in force and all the namespace reads in one query, the exceptions in force beside it.
+    const [page, exceptions] = await Promise.all([this.repo.namespacePage(clusterId, namespace, at), this.exceptions.inForce(clusterId, at)]);
+    const { row, cluster } = inForceAt(page, clusterId, at);
+    const { ns, ns_labels: labels } = page!;
+    const policies = row.policy_set_hash ? page!.ns_policies : [];
+    const workloadLabels = new Map<string, Record<string, string>>(row.workload_set_hash ? page!.ns_workload_labels.map((r) => [`${r.kind}/${r.name}`, r.labels]) : []);
+    const findings = row.finding_set_hash ? page!.ns_findings.map(toFindingItem) : [];
     const when = at ?? new Date();
     if (!ns) {
       throw new PostureException(

@@ -9,7 +9,8 @@
 import { applyDecorators, Injectable, SetMetadata, StreamableFile, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defer, lastValueFrom, type Observable } from 'rxjs';
+import { defer, lastValueFrom, map, type Observable } from 'rxjs';
+import { JsonText, sendJsonText } from '../common/json-text';
 import type { AuthedRequest } from '../auth/principal';
 import { runWithCacheHints, type CacheHints } from './cache-hints';
 import { ChangeVersions, clusterScope, FLEET_SCOPE, versionForRequest } from './change-versions.service';
@@ -26,15 +27,18 @@ export class ReadCacheInterceptor implements NestInterceptor {
   constructor(private readonly cache: ReadCache, private readonly versions: ChangeVersions, private readonly reflector: Reflector) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.cache.enabled || ctx.getType() !== 'http') return next.handle();
+    if (ctx.getType() !== 'http') return next.handle();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    // An answer the handler serialized itself (JsonText) goes out as its text.
+    if (!this.cache.enabled) return next.handle().pipe(map((v: unknown) => (v instanceof JsonText ? sendJsonText(res, v) : v)));
     const req = ctx.switchToHttp().getRequest<Request>();
-    if (req.method !== 'GET') return next.handle();
+    if (req.method !== 'GET') return next.handle().pipe(map((v: unknown) => (v instanceof JsonText ? sendJsonText(res, v) : v)));
     const per = this.reflector.get<CachedReadOptions['per'] | undefined>(CACHE_SCOPE_KEY, ctx.getHandler()) ?? 'fleet';
     // PostgreSQL finds a uuid in any letter case but the triggers name the scope in lower case:
     // `/clusters/<ID IN CAPITALS>` must watch the same counter as the lower-case URL.
     const id = req.params?.id?.toLowerCase();
     const scope = per === 'cluster' && id ? clusterScope(id) : FLEET_SCOPE;
-    return defer(() => this.answer(req, ctx.switchToHttp().getResponse<Response>(), next, scope));
+    return defer(() => this.answer(req, res, next, scope)).pipe(map((v: unknown) => (v instanceof JsonText ? sendJsonText(res, v) : v)));
   }
 
   private async answer(req: Request, res: Response, next: CallHandler, scope: string): Promise<unknown> {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { JsonText } from '../common/json-text';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 
@@ -113,7 +114,7 @@ function urlOf(key: string): string {
 
 /** A cacheable answer from a handler's value: JSON once, with its entity tag. */
 export function answerOf(scope: string, version: string, value: unknown, until: number | null): CachedAnswer {
-  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  const body = Buffer.from(value instanceof JsonText ? value.text : JSON.stringify(value), 'utf8');
   // Same format as the `etag` package Express uses: W/"<length hex>-<sha1 base64, 27 chars>".
   const etag = `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64').slice(0, 27)}"`;
   return { scope, version, body, etag, until };
