@@ -902,38 +902,125 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         }
       }
     }
-    const extra: Map<number, ConnectionSet>[] = names.map(() => new Map());
+    // Connection sets numbered by value (equal sets share a number), so that unions are
+    // memoized by number pairs and each distinct set is printed once.
+    const setNumber = new Map<ConnectionSet, number>();
+    const numberByText = new Map<string, number>();
+    const sets: ConnectionSet[] = [];
+    const texts: string[] = [];
+    const numberOf = (v: ConnectionSet): number => {
+      let n = setNumber.get(v);
+      if (n !== undefined) return n;
+      const text = v.toString();
+      n = numberByText.get(text);
+      if (n === undefined) {
+        n = sets.length;
+        sets.push(v);
+        texts.push(text);
+        numberByText.set(text, n);
+      }
+      setNumber.set(v, n);
+      return n;
+    };
+    const NONE_N = numberOf(ConnectionSet.none());
+    const ALL_N = numberOf(ConnectionSet.all());
+    const unionMemo = new Map<number, number>();
+    const unionN = (x: number, y: number): number => {
+      if (x === y || x === ALL_N || y === NONE_N) return x;
+      if (y === ALL_N || x === NONE_N) return y;
+      const key = x < y ? x * 67108864 + y : y * 67108864 + x;
+      let n = unionMemo.get(key);
+      if (n === undefined) unionMemo.set(key, (n = numberOf(sets[x].union(sets[y]))));
+      return n;
+    };
+
+    // Per class: the namespace positions it occurs in, with its workloads there.
+    const classNs: { pos: number[]; workloads: number[][] }[] = classes.map((cls) => {
+      const pos: number[] = [];
+      const ws: number[][] = [];
+      for (const [ns, list] of cls.byNamespace) {
+        pos.push(nsPos.get(ns)!);
+        ws.push(list);
+      }
+      return { pos, workloads: ws };
+    });
+    const extra: Map<number, number>[] = names.map(() => new Map());
     for (const key of special) {
-      const c1 = classes[Math.floor(key / K)];
-      const c2 = classes[key % K];
-      const v = classConn(c1, c2);
+      const i1 = Math.floor(key / K);
+      const i2 = key % K;
+      const v = classConn(classes[i1], classes[i2]);
       if (v.isEmpty()) continue;
-      for (const a of c1.byNamespace.keys()) {
-        const ai = nsPos.get(a)!;
+      const vn = numberOf(v);
+      const n1 = classNs[i1];
+      const n2 = classNs[i2];
+      for (let x = 0; x < n1.pos.length; x++) {
+        const ai = n1.pos[x];
         const row = extra[ai];
-        for (const b of c2.byNamespace.keys()) {
-          if (a === b && !distinctWorkloads(c1.byNamespace.get(a)!, c2.byNamespace.get(b)!)) continue;
-          const bi = nsPos.get(b)!;
+        for (let y = 0; y < n2.pos.length; y++) {
+          const bi = n2.pos[y];
+          if (ai === bi && !distinctWorkloads(n1.workloads[x], n2.workloads[y])) continue;
           const prev = row.get(bi);
-          if (prev === undefined) row.set(bi, v);
-          else if (prev !== v && !prev.isAll()) row.set(bi, prev.union(v));
+          if (prev === undefined) row.set(bi, vn);
+          else if (prev !== vn && prev !== ALL_N) row.set(bi, unionN(prev, vn));
         }
       }
     }
 
-    const cells: Connection[] = [];
-    for (let a = 0; a < N; a++) {
-      if (nsClasses[a].length === 0) continue;
+    // Per source group: the destinations whose baseline is not empty, ascending.
+    const SG = srcGroups.length;
+    const baselineN = new Int32Array(SG * G);
+    for (let gs = 0; gs < SG; gs++) for (let gd = 0; gd < G; gd++) baselineN[gs * G + gd] = numberOf(baseline(gs, gd));
+    const withClasses: number[] = [];
+    for (let b = 0; b < N; b++) if (nsClasses[b].length > 0) withClasses.push(b);
+    const openTo: Int32Array[] = [];
+    for (let gs = 0; gs < SG; gs++) {
+      const list = withClasses.filter((b) => baselineN[gs * G + dstGroup[b]] !== NONE_N);
+      openTo.push(Int32Array.from(list));
+    }
+
+    // Cells as (src, dst, set) numbers first, then objects into an array of the final length.
+    let found = new Int32Array(3 * 4096);
+    let count = 0;
+    const push = (a: number, b: number, n: number) => {
+      if (n === NONE_N) return;
+      if (3 * count === found.length) {
+        const grown = new Int32Array(found.length * 2);
+        grown.set(found);
+        found = grown;
+      }
+      found[3 * count] = a;
+      found[3 * count + 1] = b;
+      found[3 * count + 2] = n;
+      count++;
+    };
+    for (const a of withClasses) {
+      const gs = srcGroup[a];
+      const base = openTo[gs];
       const row = extra[a];
-      for (let b = 0; b < N; b++) {
-        if (nsClasses[b].length === 0) continue;
-        let v: ConnectionSet;
-        v = a === b ? diagonalBaseline(names[a], nsClasses[a]) : baseline(srcGroup[a], dstGroup[b]);
-        const more = row.size > 0 ? row.get(b) : undefined;
-        if (more) v = v.union(more);
-        if (!v.isEmpty()) cells.push({ src: names[a], dst: names[b], conn: v.toString() });
+      const more = row.size > 0 ? [...row.keys()].sort((x, y) => x - y) : [];
+      // The diagonal is evaluated on its own: between distinct workloads of the namespace.
+      const diag = numberOf(diagonalBaseline(names[a], nsClasses[a]));
+      let i = 0;
+      let j = 0;
+      let diagDone = false;
+      const rowBase = gs * G;
+      while (i < base.length || j < more.length || !diagDone) {
+        const bi = i < base.length ? base[i] : N;
+        const bj = j < more.length ? more[j] : N;
+        let b = bi < bj ? bi : bj;
+        if (!diagDone && a <= b) b = a;
+        let n = b === a ? diag : b === bi ? baselineN[rowBase + dstGroup[b]] : NONE_N;
+        if (b === bi) i++;
+        if (b === bj) {
+          n = unionN(n, row.get(b)!);
+          j++;
+        }
+        if (b === a) diagDone = true;
+        push(a, b, n);
       }
     }
+    const cells: Connection[] = new Array<Connection>(count);
+    for (let c = 0; c < count; c++) cells[c] = { src: names[found[3 * c]], dst: names[found[3 * c + 1]], conn: texts[found[3 * c + 2]] };
     return { namespaces: names, excluded: names.filter((n) => excluded.has(n)), cells };
   };
 
