@@ -29,6 +29,7 @@ import type {
   PostureOptions,
   WorkloadPosture,
 } from './posture.types';
+import { rememberNormalized, type NormalizedEntry } from './normalized-policies';
 import { LabelIndex } from './selectors';
 
 export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = [
@@ -265,8 +266,13 @@ export function analyzePosture(state: ClusterState, options: PostureOptions = {}
     pods.push(pod.labels ? pod : { ...pod, labels: {} });
   }
 
+  const normalized: NormalizedEntry[] = [];
   for (const raw of state.networkPolicies ?? []) {
-    const policy = normalizeNetworkPolicy(raw, problems);
+    const own: Problem[] = [];
+    const policy = normalizeNetworkPolicy(raw, own);
+    for (const p of own) problems.push(p);
+    // computeFindings reads them again: its copies of the problems are its own.
+    normalized.push({ raw, policy, problems: own.map((p) => ({ ...p })) });
     ensureNamespace(policy.namespace, () => `NetworkPolicy ${policy.namespace}/${policy.name}`);
     namespaces.get(policy.namespace)!.policies.push(policy);
   }
@@ -443,7 +449,7 @@ export function analyzePosture(state: ClusterState, options: PostureOptions = {}
   podPostures.sort((a, b) => byString(a.namespace, b.namespace) || byString(a.name, b.name));
   workloadPostures.sort((a, b) => byString(a.namespace, b.namespace) || byString(a.kind, b.kind) || byString(a.name, b.name));
 
-  return {
+  const result: ClusterPosture = {
     enforcement,
     excludedNamespaces: excludedList,
     cluster: {
@@ -462,5 +468,7 @@ export function analyzePosture(state: ClusterState, options: PostureOptions = {}
     notEvaluated,
     problems,
   };
+  rememberNormalized(result, normalized);
+  return result;
 }
 

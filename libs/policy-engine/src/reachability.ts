@@ -31,6 +31,7 @@ import { ConnectionSet, ruleConnections } from './connections';
 export { ConnectionSet, hasNamedPorts, portConnections, ruleConnections } from './connections';
 import { readCrdPolicies, type NotEvaluatedItem } from './crd-policies';
 import { parseCidr, type IpFamily } from './ip-ranges';
+import { labelsKey, sameLabels } from './label-sets';
 import type { ClusterState, ContainerPort, Labels, PodInfo, Problem, WorkloadKind } from './model';
 import { DIRECTIONS, normalizeNetworkPolicy, type Direction, type NormalizedPeer, type NormalizedPolicy, type NormalizedRule } from './policies';
 import { DEFAULT_EXCLUDED_NAMESPACES, namespaceLabels, readEnforcement } from './posture';
@@ -246,12 +247,20 @@ interface Cls {
 const TERMINATED: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function labelsKey(labels: Labels): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
-}
-
 function portsKey(ports: readonly ContainerPort[]): string {
   return ports.map((p) => `${p.name ?? ''}|${p.containerPort}|${p.protocol ?? 'TCP'}`).sort().join(';');
+}
+
+/** The same ports in the same order: then `portsKey` agrees (the converse is left to it). */
+function samePorts(a: readonly ContainerPort[], b: readonly ContainerPort[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if ((x.name ?? '') !== (y.name ?? '') || x.containerPort !== y.containerPort || (x.protocol ?? 'TCP') !== (y.protocol ?? 'TCP')) return false;
+  }
+  return true;
 }
 
 function selectorKey(s: CompiledSelector): string {
@@ -318,6 +327,12 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   const endpoints: Endpoint[] = [];
   const endpointKeys = new Map<string, number>();
   const addEndpoint = (workload: number, namespace: string, labels: Labels, ports: readonly ContainerPort[], hostNetwork: boolean) => {
+    // Pods of a workload mostly repeat one of its last endpoints: compare those before building the key.
+    const own = workloads[workload].endpoints;
+    for (let i = own.length - 1; i >= 0 && i >= own.length - 4; i--) {
+      const e = endpoints[own[i]];
+      if (e.hostNetwork === hostNetwork && sameLabels(e.labels, labels) && samePorts(e.ports, ports)) return;
+    }
     const key = `${workload}\u0000${labelsKey(labels)}\u0000${portsKey(ports)}\u0000${hostNetwork}`;
     if (endpointKeys.has(key)) return;
     endpointKeys.set(key, endpoints.length);
@@ -335,10 +350,14 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     });
   };
   const live: PodInfo[] = (state.pods ?? []).filter((p) => !(p.phase && TERMINATED.has(p.phase)));
+  // Pods come grouped by workload: the previous pod's workload is tried first.
+  let last = { namespace: '', kind: '', name: '', index: -1 };
   for (const pod of live) {
     const kind: WorkloadKind = pod.workload?.kind ?? 'Pod';
     const name = pod.workload?.name ?? pod.name;
-    const w = addWorkload(pod.namespace, kind, name, 'pods');
+    let w: number;
+    if (last.index >= 0 && last.namespace === pod.namespace && last.kind === kind && last.name === name) w = last.index;
+    else last = { namespace: pod.namespace, kind, name, index: (w = addWorkload(pod.namespace, kind, name, 'pods')) };
     const data = workloads[w];
     data.info.pods++;
     data.info.basis = 'pods';

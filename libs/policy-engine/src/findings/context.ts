@@ -3,6 +3,7 @@
 
 import type { ClusterState, Labels, NetworkPolicy, PodInfo, Problem } from '../model';
 import { normalizeNetworkPolicy, type NormalizedPolicy, type NormalizedPort } from '../policies';
+import { normalizedFor } from '../normalized-policies';
 import { namespaceLabels } from '../posture';
 import type { ClusterPosture, NamespacePosture, PodPosture } from '../posture.types';
 import type { CompiledSelector, SelectorRequirement } from '../selectors';
@@ -76,10 +77,19 @@ export function buildContext(state: ClusterState, posture: ClusterPosture, now: 
   }
   const policies: PolicyEntry[] = [];
   const policiesByNamespace = new Map<string, NormalizedPolicy[]>();
-  for (const raw of state.networkPolicies ?? []) {
-    const problems: Problem[] = [];
-    const policy = normalizeNetworkPolicy(raw, problems);
-    policies.push({ raw, policy, problems });
+  // Normalized once by analyzePosture when it was given the same policy objects.
+  const source = state.networkPolicies ?? [];
+  const remembered = normalizedFor(posture, source);
+  for (let i = 0; i < source.length; i++) {
+    const raw = source[i];
+    let entry: PolicyEntry;
+    if (remembered) entry = remembered[i];
+    else {
+      const problems: Problem[] = [];
+      entry = { raw, policy: normalizeNetworkPolicy(raw, problems), problems };
+    }
+    const policy = entry.policy;
+    policies.push(entry);
     let list = policiesByNamespace.get(policy.namespace);
     if (!list) policiesByNamespace.set(policy.namespace, (list = []));
     list.push(policy);
