@@ -269,6 +269,9 @@ function selectorKey(s: CompiledSelector): string {
 
 class Interner {
   private readonly ids = new Map<string, number>();
+  get size(): number {
+    return this.ids.size;
+  }
   id(key: string): number {
     let id = this.ids.get(key);
     if (id === undefined) this.ids.set(key, (id = this.ids.size));
@@ -525,6 +528,9 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   const classes: Cls[] = [];
   const crdNotes = new Map<string, Set<string>>();
   const hostNetworkWorkloads = new Set<number>();
+  // Endpoints in a row mostly repeat their ports: the previous signature is tried first.
+  let lastPorts: readonly ContainerPort[] | null = null;
+  let lastPortsSig = -1;
   for (const e of endpoints) {
     const open = { ingress: false, egress: false };
     const entryIds: Record<Direction, number[]> = { ingress: [], egress: [] };
@@ -545,7 +551,11 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       entryIds[d] = [...ids].sort((a, b) => a - b);
     }
     const members = [...new Set(e.members)].sort((a, b) => a - b);
-    const portsSig = portsInterner.id(portsKey(e.ports));
+    if (lastPorts === null || !samePorts(lastPorts, e.ports)) {
+      lastPorts = e.ports;
+      lastPortsSig = portsInterner.id(portsKey(e.ports));
+    }
+    const portsSig = lastPortsSig;
     const sig = (d: Direction) => (open[d] ? 'open' : entryIds[d].join(','));
     const id = classInterner.id(`${sig('ingress')}/${sig('egress')}/${members.join(',')}/${portsSig}`);
     if (id === classes.length) {
@@ -582,19 +592,21 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   }
 
   // ---- connection computation
-  const resolveMemo = new Map<string, ConnectionSet>();
+  // Memo keys: (spec or catch-all set) × port signature, as one number.
+  const P = portsInterner.size;
+  const resolveMemo = new Map<number, ConnectionSet>();
   const resolve = (spec: number, cls: Cls | null): ConnectionSet => {
     const s = specs[spec];
     if (s.fixed) return s.fixed;
     if (cls === null) return ruleConnections(s.rule, null);
-    const key = `${spec}|${cls.portsSig}`;
+    const key = spec * P + cls.portsSig;
     let v = resolveMemo.get(key);
     if (!v) resolveMemo.set(key, (v = ruleConnections(s.rule, cls.ports)));
     return v;
   };
-  const catchAllMemo = new Map<string, ConnectionSet>();
+  const catchAllMemo = new Map<number, ConnectionSet>();
   const catchAllAt = (catchAll: number, dst: Cls): ConnectionSet => {
-    const key = `${catchAll}|${dst.portsSig}`;
+    const key = catchAll * P + dst.portsSig;
     let v = catchAllMemo.get(key);
     if (!v) {
       v = ConnectionSet.none();
@@ -997,32 +1009,20 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       openTo.push(Int32Array.from(list));
     }
 
-    // Cells as (src, dst, set) numbers first, then objects into an array of the final length.
-    let found = new Int32Array(3 * 4096);
-    let count = 0;
-    const push = (a: number, b: number, n: number) => {
-      if (n === NONE_N) return;
-      if (3 * count === found.length) {
-        const grown = new Int32Array(found.length * 2);
-        grown.set(found);
-        found = grown;
-      }
-      found[3 * count] = a;
-      found[3 * count + 1] = b;
-      found[3 * count + 2] = n;
-      count++;
-    };
-    for (const a of withClasses) {
+    // Each row merges its group's open destinations, its extra cells and the diagonal, in
+    // destination order. Walked twice: to count the cells, then to fill an array of that length.
+    const walkRow = (a: number, emit: ((b: number, n: number) => void) | null): number => {
       const gs = srcGroup[a];
       const base = openTo[gs];
       const row = extra[a];
-      const more = row.size > 0 ? [...row.keys()].sort((x, y) => x - y) : [];
+      const more = rowExtras[a];
       // The diagonal is evaluated on its own: between distinct workloads of the namespace.
-      const diag = numberOf(diagonalBaseline(names[a], nsClasses[a]));
+      const diag = rowDiagonal[a];
+      const rowBase = gs * G;
+      let found = 0;
       let i = 0;
       let j = 0;
       let diagDone = false;
-      const rowBase = gs * G;
       while (i < base.length || j < more.length || !diagDone) {
         const bi = i < base.length ? base[i] : N;
         const bj = j < more.length ? more[j] : N;
@@ -1035,11 +1035,26 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
           j++;
         }
         if (b === a) diagDone = true;
-        push(a, b, n);
+        if (n !== NONE_N) {
+          found++;
+          if (emit) emit(b, n);
+        }
       }
-    }
+      return found;
+    };
+    const rowExtras: number[][] = names.map((_, a) => (extra[a].size > 0 ? [...extra[a].keys()].sort((x, y) => x - y) : []));
+    const rowDiagonal = new Int32Array(N);
+    for (const a of withClasses) rowDiagonal[a] = numberOf(diagonalBaseline(names[a], nsClasses[a]));
+    let count = 0;
+    for (const a of withClasses) count += walkRow(a, null);
     const cells: Connection[] = new Array<Connection>(count);
-    for (let c = 0; c < count; c++) cells[c] = { src: names[found[3 * c]], dst: names[found[3 * c + 1]], conn: texts[found[3 * c + 2]] };
+    let c = 0;
+    for (const a of withClasses) {
+      const src = names[a];
+      walkRow(a, (b, n) => {
+        cells[c++] = { src, dst: names[b], conn: texts[n] };
+      });
+    }
     return { namespaces: names, excluded: names.filter((n) => excluded.has(n)), cells };
   };
 
