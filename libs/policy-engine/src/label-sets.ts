@@ -15,11 +15,19 @@ export function labelsKey(labels: Labels): string {
  */
 export function sameLabels(a: Labels, b: Labels): boolean {
   if (a === b) return true;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const k of keys) {
+  // Own enumerable keys, as Object.keys lists them, without building the lists.
+  let count = 0;
+  for (const k in a) {
+    if (!hasOwn(a, k)) return false;
     const v = a[k];
-    if (typeof v !== 'string' || v !== b[k] || !Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (typeof v !== 'string' || v !== b[k] || !hasOwn(b, k)) return false;
+    count++;
   }
-  return true;
+  for (const k in b) {
+    if (!hasOwn(b, k)) return false;
+    count--;
+  }
+  return count === 0;
 }
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

@@ -178,11 +178,15 @@ export function checkDnsUnderEgressDeny(ctx: FindingContext, emit: Emit): void {
     // Consecutive pods (one workload) usually repeat their labels: reuse the previous label key.
     let lastLabels: Labels | null = null;
     let lastLabelKey = '';
+    const labelIds = new Map<string, number>();
     subjects.forEach((s, i) => {
       const crd = hypothetical ? baselineHasCrd : (postureByName.get(s.name)?.egress.policies.some(isCrdRef) ?? false);
       if (lastLabels === null || !sameLabels(lastLabels, s.labels)) {
         lastLabels = s.labels;
-        lastLabelKey = labelsKey(s.labels);
+        const text = labelsKey(s.labels);
+        let id = labelIds.get(text);
+        if (id === undefined) labelIds.set(text, (id = labelIds.size));
+        lastLabelKey = String(id);
       }
       const key = `${crd}\u0000${selecting[i].map((p) => p.name).join('\u0000')}\u0000${lastLabelKey}`;
       let verdict = cache.get(key);
