@@ -216,6 +216,8 @@ interface WorkloadData {
   info: ReachabilityWorkload;
   key: string;
   endpoints: number[];
+  /** How many of `endpoints` (the first ones) have their key in the endpoint key map. */
+  keyed: number;
   classes: number[];
 }
 
@@ -320,6 +322,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       info: { id: '', namespace, kind, name, pods: 0, excluded: excluded.has(namespace), basis, uniform: true },
       key,
       endpoints: [],
+      keyed: 0,
       classes: [],
     });
     workloadByKey.set(key, index);
@@ -329,17 +332,28 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
 
   const endpoints: Endpoint[] = [];
   const endpointKeys = new Map<string, number>();
+  const endpointKey = (workload: number, labels: Labels, ports: readonly ContainerPort[], hostNetwork: boolean): string =>
+    `${workload}\u0000${labelsKey(labels)}\u0000${portsKey(ports)}\u0000${hostNetwork}`;
   const addEndpoint = (workload: number, namespace: string, labels: Labels, ports: readonly ContainerPort[], hostNetwork: boolean) => {
     // Pods of a workload mostly repeat one of its last endpoints: compare those before building the key.
-    const own = workloads[workload].endpoints;
+    const data = workloads[workload];
+    const own = data.endpoints;
     for (let i = own.length - 1; i >= 0 && i >= own.length - 4; i--) {
       const e = endpoints[own[i]];
       if (e.hostNetwork === hostNetwork && sameLabels(e.labels, labels) && samePorts(e.ports, ports)) return;
     }
-    const key = `${workload}\u0000${labelsKey(labels)}\u0000${portsKey(ports)}\u0000${hostNetwork}`;
-    if (endpointKeys.has(key)) return;
-    endpointKeys.set(key, endpoints.length);
-    workloads[workload].endpoints.push(endpoints.length);
+    // Keys are built only once a workload has a second distinct-looking pod.
+    if (own.length > 0) {
+      for (; data.keyed < own.length; data.keyed++) {
+        const e = endpoints[own[data.keyed]];
+        endpointKeys.set(endpointKey(workload, e.labels, e.ports, e.hostNetwork), own[data.keyed]);
+      }
+      const key = endpointKey(workload, labels, ports, hostNetwork);
+      if (endpointKeys.has(key)) return;
+      endpointKeys.set(key, endpoints.length);
+      data.keyed++;
+    }
+    own.push(endpoints.length);
     endpoints.push({
       namespace,
       labels,
