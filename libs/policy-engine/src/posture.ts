@@ -29,6 +29,7 @@ import type {
   PostureOptions,
   WorkloadPosture,
 } from './posture.types';
+import { rememberNormalized, type NormalizedEntry } from './normalized-policies';
 import { LabelIndex } from './selectors';
 
 export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = [
@@ -223,6 +224,26 @@ function hostNetworkAware(pod: PodInfo, isolation: DirectionIsolation): Directio
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * Pods by namespace, then name: what a stable sort on (namespace, name) gives, sorting the
+ * namespaces once and each namespace's pods among themselves.
+ */
+function sortByNamespaceThenName(pods: readonly PodPosture[]): PodPosture[] {
+  const groups = new Map<string, PodPosture[]>();
+  for (const p of pods) {
+    let list = groups.get(p.namespace);
+    if (!list) groups.set(p.namespace, (list = []));
+    list.push(p);
+  }
+  const out: PodPosture[] = [];
+  for (const ns of [...groups.keys()].sort(byString)) {
+    const list = groups.get(ns)!;
+    if (list.length > 1) list.sort((a, b) => byString(a.name, b.name));
+    for (const p of list) out.push(p);
+  }
+  return out;
+}
+
 export function analyzePosture(state: ClusterState, options: PostureOptions = {}): ClusterPosture {
   const problems: Problem[] = [];
   const notEvaluated: NotEvaluatedItem[] = [];
@@ -256,8 +277,12 @@ export function analyzePosture(state: ClusterState, options: PostureOptions = {}
   // Pods: terminated ones hold no IP and are no traffic endpoint, so they are left out of coverage.
   const terminated = new Map<string, number>();
   const pods: PodInfo[] = [];
+  let ensured: string | null = null; // the previous pod's namespace, known to exist
   for (const pod of state.pods ?? []) {
-    ensureNamespace(pod.namespace, () => `pod ${pod.namespace}/${pod.name}`);
+    if (pod.namespace !== ensured) {
+      ensureNamespace(pod.namespace, () => `pod ${pod.namespace}/${pod.name}`);
+      ensured = pod.namespace;
+    }
     if (pod.phase && TERMINATED_PHASES.has(pod.phase)) {
       terminated.set(pod.namespace, (terminated.get(pod.namespace) ?? 0) + 1);
       continue;
@@ -265,8 +290,13 @@ export function analyzePosture(state: ClusterState, options: PostureOptions = {}
     pods.push(pod.labels ? pod : { ...pod, labels: {} });
   }
 
+  const normalized: NormalizedEntry[] = [];
   for (const raw of state.networkPolicies ?? []) {
-    const policy = normalizeNetworkPolicy(raw, problems);
+    const own: Problem[] = [];
+    const policy = normalizeNetworkPolicy(raw, own);
+    for (const p of own) problems.push(p);
+    // computeFindings reads them again: its copies of the problems are its own.
+    normalized.push({ raw, policy, problems: own.map((p) => ({ ...p })) });
     ensureNamespace(policy.namespace, () => `NetworkPolicy ${policy.namespace}/${policy.name}`);
     namespaces.get(policy.namespace)!.policies.push(policy);
   }
@@ -440,10 +470,10 @@ export function analyzePosture(state: ClusterState, options: PostureOptions = {}
   };
 
   const sortedNamespaces = [...namespacePostures.values()].sort((a, b) => byString(a.name, b.name));
-  podPostures.sort((a, b) => byString(a.namespace, b.namespace) || byString(a.name, b.name));
+  const sortedPods = sortByNamespaceThenName(podPostures);
   workloadPostures.sort((a, b) => byString(a.namespace, b.namespace) || byString(a.kind, b.kind) || byString(a.name, b.name));
 
-  return {
+  const result: ClusterPosture = {
     enforcement,
     excludedNamespaces: excludedList,
     cluster: {
@@ -458,9 +488,11 @@ export function analyzePosture(state: ClusterState, options: PostureOptions = {}
     },
     namespaces: sortedNamespaces,
     workloads: workloadPostures,
-    pods: podPostures,
+    pods: sortedPods,
     notEvaluated,
     problems,
   };
+  rememberNormalized(result, normalized);
+  return result;
 }
 

@@ -31,6 +31,7 @@ import { ConnectionSet, ruleConnections } from './connections';
 export { ConnectionSet, hasNamedPorts, portConnections, ruleConnections } from './connections';
 import { readCrdPolicies, type NotEvaluatedItem } from './crd-policies';
 import { parseCidr, type IpFamily } from './ip-ranges';
+import { labelsKey, sameLabels } from './label-sets';
 import type { ClusterState, ContainerPort, Labels, PodInfo, Problem, WorkloadKind } from './model';
 import { DIRECTIONS, normalizeNetworkPolicy, type Direction, type NormalizedPeer, type NormalizedPolicy, type NormalizedRule } from './policies';
 import { DEFAULT_EXCLUDED_NAMESPACES, namespaceLabels, readEnforcement } from './posture';
@@ -215,6 +216,8 @@ interface WorkloadData {
   info: ReachabilityWorkload;
   key: string;
   endpoints: number[];
+  /** How many of `endpoints` (the first ones) have their key in the endpoint key map. */
+  keyed: number;
   classes: number[];
 }
 
@@ -246,12 +249,20 @@ interface Cls {
 const TERMINATED: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function labelsKey(labels: Labels): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
-}
-
 function portsKey(ports: readonly ContainerPort[]): string {
   return ports.map((p) => `${p.name ?? ''}|${p.containerPort}|${p.protocol ?? 'TCP'}`).sort().join(';');
+}
+
+/** The same ports in the same order: then `portsKey` agrees (the converse is left to it). */
+function samePorts(a: readonly ContainerPort[], b: readonly ContainerPort[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if ((x.name ?? '') !== (y.name ?? '') || x.containerPort !== y.containerPort || (x.protocol ?? 'TCP') !== (y.protocol ?? 'TCP')) return false;
+  }
+  return true;
 }
 
 function selectorKey(s: CompiledSelector): string {
@@ -260,6 +271,9 @@ function selectorKey(s: CompiledSelector): string {
 
 class Interner {
   private readonly ids = new Map<string, number>();
+  get size(): number {
+    return this.ids.size;
+  }
   id(key: string): number {
     let id = this.ids.get(key);
     if (id === undefined) this.ids.set(key, (id = this.ids.size));
@@ -308,6 +322,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       info: { id: '', namespace, kind, name, pods: 0, excluded: excluded.has(namespace), basis, uniform: true },
       key,
       endpoints: [],
+      keyed: 0,
       classes: [],
     });
     workloadByKey.set(key, index);
@@ -317,11 +332,28 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
 
   const endpoints: Endpoint[] = [];
   const endpointKeys = new Map<string, number>();
+  const endpointKey = (workload: number, labels: Labels, ports: readonly ContainerPort[], hostNetwork: boolean): string =>
+    `${workload}\u0000${labelsKey(labels)}\u0000${portsKey(ports)}\u0000${hostNetwork}`;
   const addEndpoint = (workload: number, namespace: string, labels: Labels, ports: readonly ContainerPort[], hostNetwork: boolean) => {
-    const key = `${workload}\u0000${labelsKey(labels)}\u0000${portsKey(ports)}\u0000${hostNetwork}`;
-    if (endpointKeys.has(key)) return;
-    endpointKeys.set(key, endpoints.length);
-    workloads[workload].endpoints.push(endpoints.length);
+    // Pods of a workload mostly repeat one of its last endpoints: compare those before building the key.
+    const data = workloads[workload];
+    const own = data.endpoints;
+    for (let i = own.length - 1; i >= 0 && i >= own.length - 4; i--) {
+      const e = endpoints[own[i]];
+      if (e.hostNetwork === hostNetwork && sameLabels(e.labels, labels) && samePorts(e.ports, ports)) return;
+    }
+    // Keys are built only once a workload has a second distinct-looking pod.
+    if (own.length > 0) {
+      for (; data.keyed < own.length; data.keyed++) {
+        const e = endpoints[own[data.keyed]];
+        endpointKeys.set(endpointKey(workload, e.labels, e.ports, e.hostNetwork), own[data.keyed]);
+      }
+      const key = endpointKey(workload, labels, ports, hostNetwork);
+      if (endpointKeys.has(key)) return;
+      endpointKeys.set(key, endpoints.length);
+      data.keyed++;
+    }
+    own.push(endpoints.length);
     endpoints.push({
       namespace,
       labels,
@@ -335,10 +367,14 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     });
   };
   const live: PodInfo[] = (state.pods ?? []).filter((p) => !(p.phase && TERMINATED.has(p.phase)));
+  // Pods come grouped by workload: the previous pod's workload is tried first.
+  let last = { namespace: '', kind: '', name: '', index: -1 };
   for (const pod of live) {
     const kind: WorkloadKind = pod.workload?.kind ?? 'Pod';
     const name = pod.workload?.name ?? pod.name;
-    const w = addWorkload(pod.namespace, kind, name, 'pods');
+    let w: number;
+    if (last.index >= 0 && last.namespace === pod.namespace && last.kind === kind && last.name === name) w = last.index;
+    else last = { namespace: pod.namespace, kind, name, index: (w = addWorkload(pod.namespace, kind, name, 'pods')) };
     const data = workloads[w];
     data.info.pods++;
     data.info.basis = 'pods';
@@ -506,6 +542,9 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   const classes: Cls[] = [];
   const crdNotes = new Map<string, Set<string>>();
   const hostNetworkWorkloads = new Set<number>();
+  // Endpoints in a row mostly repeat their ports: the previous signature is tried first.
+  let lastPorts: readonly ContainerPort[] | null = null;
+  let lastPortsSig = -1;
   for (const e of endpoints) {
     const open = { ingress: false, egress: false };
     const entryIds: Record<Direction, number[]> = { ingress: [], egress: [] };
@@ -526,7 +565,11 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       entryIds[d] = [...ids].sort((a, b) => a - b);
     }
     const members = [...new Set(e.members)].sort((a, b) => a - b);
-    const portsSig = portsInterner.id(portsKey(e.ports));
+    if (lastPorts === null || !samePorts(lastPorts, e.ports)) {
+      lastPorts = e.ports;
+      lastPortsSig = portsInterner.id(portsKey(e.ports));
+    }
+    const portsSig = lastPortsSig;
     const sig = (d: Direction) => (open[d] ? 'open' : entryIds[d].join(','));
     const id = classInterner.id(`${sig('ingress')}/${sig('egress')}/${members.join(',')}/${portsSig}`);
     if (id === classes.length) {
@@ -563,19 +606,21 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   }
 
   // ---- connection computation
-  const resolveMemo = new Map<string, ConnectionSet>();
+  // Memo keys: (spec or catch-all set) × port signature, as one number.
+  const P = portsInterner.size;
+  const resolveMemo = new Map<number, ConnectionSet>();
   const resolve = (spec: number, cls: Cls | null): ConnectionSet => {
     const s = specs[spec];
     if (s.fixed) return s.fixed;
     if (cls === null) return ruleConnections(s.rule, null);
-    const key = `${spec}|${cls.portsSig}`;
+    const key = spec * P + cls.portsSig;
     let v = resolveMemo.get(key);
     if (!v) resolveMemo.set(key, (v = ruleConnections(s.rule, cls.ports)));
     return v;
   };
-  const catchAllMemo = new Map<string, ConnectionSet>();
+  const catchAllMemo = new Map<number, ConnectionSet>();
   const catchAllAt = (catchAll: number, dst: Cls): ConnectionSet => {
-    const key = `${catchAll}|${dst.portsSig}`;
+    const key = catchAll * P + dst.portsSig;
     let v = catchAllMemo.get(key);
     if (!v) {
       v = ConnectionSet.none();
@@ -902,37 +947,127 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         }
       }
     }
-    const extra: Map<number, ConnectionSet>[] = names.map(() => new Map());
+    // Connection sets numbered by value (equal sets share a number), so that unions are
+    // memoized by number pairs and each distinct set is printed once.
+    const setNumber = new Map<ConnectionSet, number>();
+    const numberByText = new Map<string, number>();
+    const sets: ConnectionSet[] = [];
+    const texts: string[] = [];
+    const numberOf = (v: ConnectionSet): number => {
+      let n = setNumber.get(v);
+      if (n !== undefined) return n;
+      const text = v.toString();
+      n = numberByText.get(text);
+      if (n === undefined) {
+        n = sets.length;
+        sets.push(v);
+        texts.push(text);
+        numberByText.set(text, n);
+      }
+      setNumber.set(v, n);
+      return n;
+    };
+    const NONE_N = numberOf(ConnectionSet.none());
+    const ALL_N = numberOf(ConnectionSet.all());
+    const unionMemo = new Map<number, number>();
+    const unionN = (x: number, y: number): number => {
+      if (x === y || x === ALL_N || y === NONE_N) return x;
+      if (y === ALL_N || x === NONE_N) return y;
+      const key = x < y ? x * 67108864 + y : y * 67108864 + x;
+      let n = unionMemo.get(key);
+      if (n === undefined) unionMemo.set(key, (n = numberOf(sets[x].union(sets[y]))));
+      return n;
+    };
+
+    // Per class: the namespace positions it occurs in, with its workloads there.
+    const classNs: { pos: number[]; workloads: number[][] }[] = classes.map((cls) => {
+      const pos: number[] = [];
+      const ws: number[][] = [];
+      for (const [ns, list] of cls.byNamespace) {
+        pos.push(nsPos.get(ns)!);
+        ws.push(list);
+      }
+      return { pos, workloads: ws };
+    });
+    const extra: Map<number, number>[] = names.map(() => new Map());
     for (const key of special) {
-      const c1 = classes[Math.floor(key / K)];
-      const c2 = classes[key % K];
-      const v = classConn(c1, c2);
+      const i1 = Math.floor(key / K);
+      const i2 = key % K;
+      const v = classConn(classes[i1], classes[i2]);
       if (v.isEmpty()) continue;
-      for (const a of c1.byNamespace.keys()) {
-        const ai = nsPos.get(a)!;
+      const vn = numberOf(v);
+      const n1 = classNs[i1];
+      const n2 = classNs[i2];
+      for (let x = 0; x < n1.pos.length; x++) {
+        const ai = n1.pos[x];
         const row = extra[ai];
-        for (const b of c2.byNamespace.keys()) {
-          if (a === b && !distinctWorkloads(c1.byNamespace.get(a)!, c2.byNamespace.get(b)!)) continue;
-          const bi = nsPos.get(b)!;
+        for (let y = 0; y < n2.pos.length; y++) {
+          const bi = n2.pos[y];
+          if (ai === bi && !distinctWorkloads(n1.workloads[x], n2.workloads[y])) continue;
           const prev = row.get(bi);
-          if (prev === undefined) row.set(bi, v);
-          else if (prev !== v && !prev.isAll()) row.set(bi, prev.union(v));
+          if (prev === undefined) row.set(bi, vn);
+          else if (prev !== vn && prev !== ALL_N) row.set(bi, unionN(prev, vn));
         }
       }
     }
 
-    const cells: Connection[] = [];
-    for (let a = 0; a < N; a++) {
-      if (nsClasses[a].length === 0) continue;
+    // Per source group: the destinations whose baseline is not empty, ascending.
+    const SG = srcGroups.length;
+    const baselineN = new Int32Array(SG * G);
+    for (let gs = 0; gs < SG; gs++) for (let gd = 0; gd < G; gd++) baselineN[gs * G + gd] = numberOf(baseline(gs, gd));
+    const withClasses: number[] = [];
+    for (let b = 0; b < N; b++) if (nsClasses[b].length > 0) withClasses.push(b);
+    const openTo: Int32Array[] = [];
+    for (let gs = 0; gs < SG; gs++) {
+      const list = withClasses.filter((b) => baselineN[gs * G + dstGroup[b]] !== NONE_N);
+      openTo.push(Int32Array.from(list));
+    }
+
+    // Each row merges its group's open destinations, its extra cells and the diagonal, in
+    // destination order. Walked twice: to count the cells, then to fill an array of that length.
+    const walkRow = (a: number, emit: ((b: number, n: number) => void) | null): number => {
+      const gs = srcGroup[a];
+      const base = openTo[gs];
       const row = extra[a];
-      for (let b = 0; b < N; b++) {
-        if (nsClasses[b].length === 0) continue;
-        let v: ConnectionSet;
-        v = a === b ? diagonalBaseline(names[a], nsClasses[a]) : baseline(srcGroup[a], dstGroup[b]);
-        const more = row.size > 0 ? row.get(b) : undefined;
-        if (more) v = v.union(more);
-        if (!v.isEmpty()) cells.push({ src: names[a], dst: names[b], conn: v.toString() });
+      const more = rowExtras[a];
+      // The diagonal is evaluated on its own: between distinct workloads of the namespace.
+      const diag = rowDiagonal[a];
+      const rowBase = gs * G;
+      let found = 0;
+      let i = 0;
+      let j = 0;
+      let diagDone = false;
+      while (i < base.length || j < more.length || !diagDone) {
+        const bi = i < base.length ? base[i] : N;
+        const bj = j < more.length ? more[j] : N;
+        let b = bi < bj ? bi : bj;
+        if (!diagDone && a <= b) b = a;
+        let n = b === a ? diag : b === bi ? baselineN[rowBase + dstGroup[b]] : NONE_N;
+        if (b === bi) i++;
+        if (b === bj) {
+          n = unionN(n, row.get(b)!);
+          j++;
+        }
+        if (b === a) diagDone = true;
+        if (n !== NONE_N) {
+          found++;
+          if (emit) emit(b, n);
+        }
       }
+      return found;
+    };
+    const rowExtras: number[][] = names.map((_, a) => (extra[a].size > 0 ? [...extra[a].keys()].sort((x, y) => x - y) : []));
+    const rowDiagonal = new Int32Array(N);
+    for (const a of withClasses) rowDiagonal[a] = numberOf(diagonalBaseline(names[a], nsClasses[a]));
+    let count = 0;
+    for (const a of withClasses) count += walkRow(a, null);
+    const cells: Connection[] = new Array<Connection>(count);
+    let c = 0;
+    for (const a of withClasses) {
+      const src = names[a];
+      walkRow(a, (b, n) => {
+        cells[c++] = { src, dst: names[b], conn: texts[n] };
+      });
     }
     return { namespaces: names, excluded: names.filter((n) => excluded.has(n)), cells };
   };

@@ -3,6 +3,7 @@
 
 import type { ClusterState, Labels, NetworkPolicy, PodInfo, Problem } from '../model';
 import { normalizeNetworkPolicy, type NormalizedPolicy, type NormalizedPort } from '../policies';
+import { normalizedFor } from '../normalized-policies';
 import { namespaceLabels } from '../posture';
 import type { ClusterPosture, NamespacePosture, PodPosture } from '../posture.types';
 import type { CompiledSelector, SelectorRequirement } from '../selectors';
@@ -76,10 +77,19 @@ export function buildContext(state: ClusterState, posture: ClusterPosture, now: 
   }
   const policies: PolicyEntry[] = [];
   const policiesByNamespace = new Map<string, NormalizedPolicy[]>();
-  for (const raw of state.networkPolicies ?? []) {
-    const problems: Problem[] = [];
-    const policy = normalizeNetworkPolicy(raw, problems);
-    policies.push({ raw, policy, problems });
+  // Normalized once by analyzePosture when it was given the same policy objects.
+  const source = state.networkPolicies ?? [];
+  const remembered = normalizedFor(posture, source);
+  for (let i = 0; i < source.length; i++) {
+    const raw = source[i];
+    let entry: PolicyEntry;
+    if (remembered) entry = remembered[i];
+    else {
+      const problems: Problem[] = [];
+      entry = { raw, policy: normalizeNetworkPolicy(raw, problems), problems };
+    }
+    const policy = entry.policy;
+    policies.push(entry);
     let list = policiesByNamespace.get(policy.namespace);
     if (!list) policiesByNamespace.set(policy.namespace, (list = []));
     list.push(policy);
@@ -87,19 +97,33 @@ export function buildContext(state: ClusterState, posture: ClusterPosture, now: 
   }
   const pods: PodInfo[] = [];
   const podsByNamespace = new Map<string, PodInfo[]>();
+  // Pods come in runs of one namespace (a workload's, or posture's sorted list): the previous
+  // pod's namespace entry is reused without a lookup.
+  let lastNs: string | null = null;
+  let list: PodInfo[] = [];
   for (const pod of state.pods ?? []) {
     if (pod.phase && TERMINATED.has(pod.phase)) continue;
     const p = pod.labels ? pod : { ...pod, labels: {} };
     pods.push(p);
-    let list = podsByNamespace.get(p.namespace);
-    if (!list) podsByNamespace.set(p.namespace, (list = []));
+    if (p.namespace !== lastNs) {
+      lastNs = p.namespace;
+      let found = podsByNamespace.get(p.namespace);
+      if (!found) podsByNamespace.set(p.namespace, (found = []));
+      list = found;
+    }
     list.push(p);
   }
   const podPosture = new Map<string, Map<string, PodPosture>>();
   const hostNetworkWorkloads = new Set<string>();
+  lastNs = null;
+  let byName = new Map<string, PodPosture>();
   for (const p of posture.pods) {
-    let byName = podPosture.get(p.namespace);
-    if (!byName) podPosture.set(p.namespace, (byName = new Map()));
+    if (p.namespace !== lastNs) {
+      lastNs = p.namespace;
+      let found = podPosture.get(p.namespace);
+      if (!found) podPosture.set(p.namespace, (found = new Map()));
+      byName = found;
+    }
     byName.set(p.name, p);
     if (p.hostNetwork) hostNetworkWorkloads.add(workloadKey(p.namespace, p.workload.kind, p.workload.name));
   }

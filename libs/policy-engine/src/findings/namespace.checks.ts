@@ -8,6 +8,7 @@ import type { DirectionPosture, PodPosture } from '../posture.types';
 import { RULE } from './catalog';
 import { listSome, plural, workloadKey, type Emit, type FindingContext } from './context';
 import { COREDNS_PORTS, directionAllows, DNS_PROTOCOLS, selectingPolicies, type Endpoint } from './dns-check';
+import { labelsKey, sameLabels } from '../label-sets';
 import { LabelIndex } from '../selectors';
 import { allowDnsEgressYaml, allowDnsIngressYaml, defaultDenyYaml, joinDocuments, loadBalancerSourceRangesYaml } from './remediation-yaml';
 
@@ -151,8 +152,6 @@ function judgeDns(subject: Endpoint, egress: readonly NormalizedPolicy[], crd: b
   return verdict;
 }
 
-const labelKey = (labels: Labels): string => JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
-
 export function checkDnsUnderEgressDeny(ctx: FindingContext, emit: Emit): void {
   let targets: DnsTarget[] | null = null;
   for (const ns of ctx.posture.namespaces) {
@@ -176,9 +175,20 @@ export function checkDnsUnderEgressDeny(ctx: FindingContext, emit: Emit): void {
     const ingressBlockers = new Set<string>();
     // Pods of one workload share labels and policies: judge each combination once.
     const cache = new Map<string, DnsVerdict>();
+    // Consecutive pods (one workload) usually repeat their labels: reuse the previous label key.
+    let lastLabels: Labels | null = null;
+    let lastLabelKey = '';
+    const labelIds = new Map<string, number>();
     subjects.forEach((s, i) => {
       const crd = hypothetical ? baselineHasCrd : (postureByName.get(s.name)?.egress.policies.some(isCrdRef) ?? false);
-      const key = `${crd}\u0000${selecting[i].map((p) => p.name).join('\u0000')}\u0000${labelKey(s.labels)}`;
+      if (lastLabels === null || !sameLabels(lastLabels, s.labels)) {
+        lastLabels = s.labels;
+        const text = labelsKey(s.labels);
+        let id = labelIds.get(text);
+        if (id === undefined) labelIds.set(text, (id = labelIds.size));
+        lastLabelKey = String(id);
+      }
+      const key = `${crd}\u0000${selecting[i].map((p) => p.name).join('\u0000')}\u0000${lastLabelKey}`;
       let verdict = cache.get(key);
       if (!verdict) {
         const subject: Endpoint = { namespace: ns.name, name: s.name, labels: s.labels, namespaceLabels: nsLabels, ports: [] };

@@ -3,7 +3,7 @@
 
 import { crdFamily, crdObjectName } from '../crd-policies';
 import { cidrContains, parseCidr, type CidrRange } from '../ip-ranges';
-import type { CrdPolicy } from '../model';
+import type { CrdPolicy, PodInfo } from '../model';
 import { DIRECTIONS } from '../policies';
 import { matchesSelector, type CompiledSelector } from '../selectors';
 import { RULE } from './catalog';
@@ -64,6 +64,8 @@ export function checkAzureNpm(ctx: FindingContext, emit: Emit): void {
   if (ctx.posture.enforcement.engine !== 'azure') return;
   const windows = windowsPlacement(ctx);
   const hasWindows = windows.pools.length > 0 || windows.nodes.size > 0;
+  // Per namespace, its pods on Windows nodes (in pod order), listed once for every policy there.
+  const windowsPodsByNamespace = new Map<string, PodInfo[]>();
 
   for (const { policy } of ctx.policies) {
     // KORDON-013: the race on edit/delete grows with ipBlock sections.
@@ -93,9 +95,12 @@ export function checkAzureNpm(ctx: FindingContext, emit: Emit): void {
     if (features.size === 0) continue;
     let where: string;
     if (windows.pods.size > 0) {
-      const selected = (ctx.podsByNamespace.get(policy.namespace) ?? []).filter(
-        (p) => windows.pods.has(`${p.namespace}/${p.name}`) && matchesSelector(policy.podSelector, p.labels),
-      );
+      let onWindows = windowsPodsByNamespace.get(policy.namespace);
+      if (!onWindows) {
+        onWindows = (ctx.podsByNamespace.get(policy.namespace) ?? []).filter((p) => windows.pods.has(`${p.namespace}/${p.name}`));
+        windowsPodsByNamespace.set(policy.namespace, onWindows);
+      }
+      const selected = onWindows.filter((p) => matchesSelector(policy.podSelector, p.labels));
       if (selected.length === 0) continue;
       where = `it selects ${plural(selected.length, 'pod')} on Windows nodes (${listSome(selected.map((p) => p.name))})`;
     } else {

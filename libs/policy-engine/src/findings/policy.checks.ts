@@ -5,6 +5,7 @@ import type { Labels, LabelSelector, NetworkPolicyPeer } from '../model';
 import { DIRECTIONS } from '../policies';
 import { NAMESPACE_NAME_LABEL } from '../posture';
 import { compileSelector, LabelIndex, matchesSelector, type CompiledSelector, type SelectorRequirement } from '../selectors';
+import { sameLabels } from '../label-sets';
 import { RULE } from './catalog';
 import { formatPort, formatRequirement, formatSelector, listSome, plural, policyObject, type Emit, type FindingContext } from './context';
 
@@ -35,7 +36,11 @@ type ValueIndex = Map<string, Set<string>>;
 
 function valueIndex(labelSets: Iterable<Labels>): ValueIndex {
   const index: ValueIndex = new Map();
+  let last: Labels | null = null;
   for (const labels of labelSets) {
+    // Pods of one workload repeat their labels: a repeat adds nothing.
+    if (last !== null && sameLabels(last, labels)) continue;
+    last = labels;
     for (const [k, v] of Object.entries(labels)) {
       let values = index.get(k);
       if (!values) index.set(k, (values = new Set()));
