@@ -599,11 +599,10 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
       }
       return out;
     };
-    const mb = before.reachability.namespaceMatrix();
-    const ma = after.reachability.namespaceMatrix();
-    // One analysis on both sides (the same content): nothing can differ, and a large matrix need not be merged.
+    // One analysis on both sides (the same content): nothing can differ, and a large matrix need
+    // not be computed, let alone merged.
     const same = before.reachability === after.reachability;
-    const allNamespacePairs = same ? [] : pairDiffs(mb.cells, ma.cells);
+    const allNamespacePairs = same ? [] : pairDiffs(before.reachability.namespaceMatrix().cells, after.reachability.namespaceMatrix().cells);
     const nsLimit = options.namespacePairLimit ?? DEFAULT_PAIR_LIMIT;
     const namespacePairs = allNamespacePairs.slice(0, nsLimit).map((p) => ({ ...p, causes: causesFor(p.from, p.to) }));
     const wlCause = (src: string, dst: string) => causesFor(nsOf(src) ?? src, nsOf(dst) ?? dst);
