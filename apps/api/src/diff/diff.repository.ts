@@ -11,10 +11,12 @@ interface Pair {
   from_at: Date | null;
   from_policy: string | null;
   from_finding: string | null;
+  from_posture: string | null;
   to_id: string | null;
   to_at: Date | null;
   to_policy: string | null;
   to_finding: string | null;
+  to_posture: string | null;
   compared: number;
 }
 
@@ -56,37 +58,52 @@ export class DiffRepository {
     // Per live cluster: the snapshot in force at `since` (else the first after it) and the latest.
     const pairs = await this.prisma.$queryRaw<Pair[]>`
       SELECT c.id AS cluster_id, c.name,
-        f.id AS from_id, f.started_at AS from_at, f.policy_set_hash AS from_policy, f.finding_set_hash AS from_finding,
-        t.id AS to_id, t.started_at AS to_at, t.policy_set_hash AS to_policy, t.finding_set_hash AS to_finding,
+        f.id AS from_id, f.started_at AS from_at, f.policy_set_hash AS from_policy, f.finding_set_hash AS from_finding, f.posture_set_hash AS from_posture,
+        t.id AS to_id, t.started_at AS to_at, t.policy_set_hash AS to_policy, t.finding_set_hash AS to_finding, t.posture_set_hash AS to_posture,
         (SELECT count(*)::int FROM snapshot s WHERE s.cluster_id = c.id AND s.status = 'succeeded' AND s.started_at > ${since}) AS compared
       FROM cluster c
       LEFT JOIN LATERAL (
-        SELECT id, started_at, policy_set_hash, finding_set_hash FROM snapshot
+        SELECT id, started_at, policy_set_hash, finding_set_hash, posture_set_hash FROM snapshot
         WHERE cluster_id = c.id AND status = 'succeeded'
         ORDER BY (started_at <= ${since}) DESC, CASE WHEN started_at <= ${since} THEN started_at END DESC NULLS LAST, started_at ASC, id ASC
         LIMIT 1
       ) f ON true
       LEFT JOIN LATERAL (
-        SELECT id, started_at, policy_set_hash, finding_set_hash FROM snapshot
+        SELECT id, started_at, policy_set_hash, finding_set_hash, posture_set_hash FROM snapshot
         WHERE cluster_id = c.id AND status = 'succeeded' ORDER BY started_at DESC, id DESC LIMIT 1
       ) t ON true
       WHERE c.deleted_at IS NULL
       ORDER BY c.name`;
-    const out: ClusterChanges[] = [];
-    for (const p of pairs) {
+    // Clusters are counted a few at a time (each count is three queries), in the order listed.
+    return mapLimit(pairs, 4, async (p): Promise<ClusterChanges> => {
       const base = { clusterId: p.cluster_id, name: p.name, since: since.toISOString(), snapshotsCompared: p.compared };
-      if (!p.from_id || !p.to_id) {
-        out.push({ ...base, from: null, to: null, counts: null });
-        continue;
-      }
+      if (!p.from_id || !p.to_id) return { ...base, from: null, to: null, counts: null };
       const from = { id: p.from_id, takenAt: p.from_at!.toISOString(), kind: 'snapshot' as const };
       const to = { id: p.to_id, takenAt: p.to_at!.toISOString(), kind: 'snapshot' as const };
-      out.push({ ...base, from, to, counts: p.from_id === p.to_id ? zero() : await this.counts(p) });
-    }
-    return out;
+      return { ...base, from, to, counts: p.from_id === p.to_id ? zero() : await this.counts(p) };
+    });
   }
 
+  /** The counts between two snapshots; a part whose content set is the same on both sides counts nothing, without a query. */
   private async counts(p: Pair): Promise<FleetCounts> {
+    const [policies, ns, findings] = await Promise.all([
+      p.from_policy === p.to_policy ? { added: 0, removed: 0, changed: 0 } : this.policyCounts(p),
+      p.from_posture !== null && p.from_posture === p.to_posture ? { changed: 0, gained: 0, lost: 0 } : this.namespaceCounts(p),
+      p.from_finding === p.to_finding ? { opened: 0, resolved: 0 } : this.findingCounts(p),
+    ]);
+    return {
+      policiesAdded: policies.added,
+      policiesRemoved: policies.removed,
+      policiesChanged: policies.changed,
+      namespacesChanged: ns.changed,
+      defaultDenyGained: ns.gained,
+      defaultDenyLost: ns.lost,
+      findingsOpened: findings.opened,
+      findingsResolved: findings.resolved,
+    };
+  }
+
+  private async policyCounts(p: Pair): Promise<{ added: number; removed: number; changed: number }> {
     const [policies] = await this.prisma.$queryRaw<{ added: number; removed: number; changed: number }[]>`
       WITH a AS (
         SELECT o.kind, coalesce(o.namespace, '') AS ns, o.name, (o.body::jsonb) -> 'spec' AS spec
@@ -99,6 +116,10 @@ export class DiffRepository {
         (SELECT count(*)::int FROM b WHERE NOT EXISTS (SELECT 1 FROM a WHERE a.kind = b.kind AND a.ns = b.ns AND a.name = b.name)) AS added,
         (SELECT count(*)::int FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE a.kind = b.kind AND a.ns = b.ns AND a.name = b.name)) AS removed,
         (SELECT count(*)::int FROM a JOIN b ON a.kind = b.kind AND a.ns = b.ns AND a.name = b.name WHERE a.spec IS DISTINCT FROM b.spec) AS changed`;
+    return policies!;
+  }
+
+  private async namespaceCounts(p: Pair): Promise<{ changed: number; gained: number; lost: number }> {
     const [ns] = await this.prisma.$queryRaw<{ changed: number; gained: number; lost: number }[]>`
       WITH a AS (SELECT * FROM namespace_posture WHERE snapshot_id = ${p.from_id}::uuid),
            b AS (SELECT * FROM namespace_posture WHERE snapshot_id = ${p.to_id}::uuid),
@@ -113,6 +134,10 @@ export class DiffRepository {
         (count(*) FILTER (WHERE NOT excluded AND bn IS NOT NULL AND coalesce(ai, false) AND NOT bi)
           + count(*) FILTER (WHERE NOT excluded AND bn IS NOT NULL AND coalesce(ae, false) AND NOT be))::int AS lost
       FROM j`;
+    return ns!;
+  }
+
+  private async findingCounts(p: Pair): Promise<{ opened: number; resolved: number }> {
     const [findings] = await this.prisma.$queryRaw<{ opened: number; resolved: number }[]>`
       WITH a AS (SELECT DISTINCT o.rule_id, coalesce(o.namespace, '') AS ns, coalesce(o.object_kind, '') AS k, coalesce(o.object_namespace, '') AS ons, coalesce(o.object_name, '') AS n
                  FROM finding_set_member m JOIN finding_object o ON o.hash = m.finding_hash WHERE m.set_hash = ${p.from_finding}),
@@ -120,16 +145,7 @@ export class DiffRepository {
                  FROM finding_set_member m JOIN finding_object o ON o.hash = m.finding_hash WHERE m.set_hash = ${p.to_finding})
       SELECT (SELECT count(*)::int FROM (SELECT * FROM b EXCEPT SELECT * FROM a) x) AS opened,
              (SELECT count(*)::int FROM (SELECT * FROM a EXCEPT SELECT * FROM b) y) AS resolved`;
-    return {
-      policiesAdded: policies!.added,
-      policiesRemoved: policies!.removed,
-      policiesChanged: policies!.changed,
-      namespacesChanged: ns!.changed,
-      defaultDenyGained: ns!.gained,
-      defaultDenyLost: ns!.lost,
-      findingsOpened: findings!.opened,
-      findingsResolved: findings!.resolved,
-    };
+    return findings!;
   }
 }
 
@@ -138,4 +154,18 @@ export type FleetCounts = Pick<DiffSummary, 'policiesAdded' | 'policiesRemoved' 
 
 function zero(): FleetCounts {
   return { policiesAdded: 0, policiesRemoved: 0, policiesChanged: 0, namespacesChanged: 0, defaultDenyGained: 0, defaultDenyLost: 0, findingsOpened: 0, findingsResolved: 0 };
+}
+
+/** `fn` over `items` with at most `limit` at once; results in the items' order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
