@@ -3,7 +3,7 @@
 // posting 'abort' on it, so the collector stops the way it does in the API thread (its requests
 // cancelled, an `aborted` problem returned) rather than the thread being killed mid-request.
 import type { MessagePort } from 'node:worker_threads';
-import { collectFromKubernetes, type CollectResult } from '@kordon/collectors';
+import { collectFromKubernetes, type CollectOptions, type CollectResult } from '@kordon/collectors';
 import { collectAndAnalyse, type WorkInput, type WorkOutput } from './snapshot-work';
 
 export interface AnalysisTask {
@@ -11,31 +11,30 @@ export interface AnalysisTask {
   port: MessagePort;
 }
 
-export default async function analyse({ input, port }: AnalysisTask): Promise<WorkOutput> {
+/** Runs `work` with an abort signal and progress bridged over the task's port, then closes it. */
+async function overPort<T>(port: MessagePort, work: (opts: CollectOptions) => Promise<T>): Promise<T> {
   const abort = new AbortController();
   port.on('message', (m) => {
     if (m === 'abort') abort.abort('aborted');
   });
   try {
-    return await collectAndAnalyse(input, { signal: abort.signal, onProgress: (p) => port.postMessage(p) });
+    return await work({ signal: abort.signal, onProgress: (p) => port.postMessage(p) });
   } finally {
     port.close();
   }
 }
 
+export default function analyse({ input, port }: AnalysisTask): Promise<WorkOutput> {
+  return overPort(port, (opts) => collectAndAnalyse(input, opts));
+}
+
 /** Collects only (the AKS collector's Kubernetes half): the state goes back to the API thread to be merged. */
-export async function collectOnly({ input, port }: AnalysisTask): Promise<CollectResult> {
-  const abort = new AbortController();
-  port.on('message', (m) => {
-    if (m === 'abort') abort.abort('aborted');
-  });
-  try {
-    const s = input.source;
-    if (s.kind !== 'kubernetes') throw new Error(`collectOnly takes a Kubernetes source, not ${s.kind}`);
-    return await collectFromKubernetes({ kubeconfigYaml: s.kubeconfigYaml, kubeconfigPath: s.kubeconfigPath, context: s.context, bearerToken: s.bearerToken }, { signal: abort.signal, onProgress: (p) => port.postMessage(p) });
-  } finally {
-    port.close();
-  }
+export function collectOnly({ input, port }: AnalysisTask): Promise<CollectResult> {
+  const s = input.source;
+  if (s.kind !== 'kubernetes') return Promise.reject(new Error(`collectOnly takes a Kubernetes source, not ${s.kind}`));
+  return overPort(port, (opts) =>
+    collectFromKubernetes({ kubeconfigYaml: s.kubeconfigYaml, kubeconfigPath: s.kubeconfigPath, context: s.context, bearerToken: s.bearerToken }, opts),
+  );
 }
 
 /** A no-op: the pool runs it once per thread at start, so the modules above are loaded before the first snapshot. */
