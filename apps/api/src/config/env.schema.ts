@@ -139,6 +139,14 @@ export const envSchema = z.object({
   KORDON_ANALYSIS_THREADS: z
     .union([z.literal('auto'), z.coerce.number({ message: 'must be auto or a whole number 0-16' }).int('must be auto or a whole number 0-16').min(0, 'must be auto or a whole number 0-16').max(16, 'must be auto or a whole number 0-16')])
     .default('auto'),
+  // Scheduling priority (Linux nice, 0-19) of the analysis threads: above 0 the API thread's reads
+  // go first when the CPUs are busy, and the threads take what is left (all of it when idle).
+  KORDON_ANALYSIS_NICE: z.coerce
+    .number({ message: 'must be a whole number 0-19' })
+    .int('must be a whole number 0-19')
+    .min(0, 'must be a whole number 0-19')
+    .max(19, 'must be a whole number 0-19')
+    .default(10),
   // Reachability reports computed at once per API process (cold: rebuild a snapshot, run the
   // engine), and how many more may wait for a turn before the API answers 503.
   KORDON_REACHABILITY_CONCURRENCY: z.coerce

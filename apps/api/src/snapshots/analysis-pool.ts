@@ -11,7 +11,7 @@ import type { CollectOptions, CollectProgress, CollectResult } from '@kordon/col
 import { Piscina } from 'piscina';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
-import type { AnalysisTask } from './analysis.worker';
+import type { AnalysisTask, AnalysisThreadData } from './analysis.worker';
 import { collectAndAnalyse, collectSource, type WorkInput, type WorkOutput, type WorkSource } from './snapshot-work';
 
 /** Below this many pods a state collected on the API thread is analysed there. */
@@ -38,8 +38,10 @@ export class AnalysisPool implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** A process that snapshots on a schedule keeps its threads started, so no snapshot waits for one to boot. */
   private readonly warm: boolean;
+  private readonly nice: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.nice = config.KORDON_ANALYSIS_NICE;
     this.warm = config.KORDON_SCHEDULER === 'on' && config.KORDON_WORKER_CONCURRENCY > 0;
     this.threads = analysisThreads(config);
     this.tasksPerThread = Math.max(1, Math.ceil(config.KORDON_WORKER_CONCURRENCY / Math.max(1, this.threads)));
@@ -86,7 +88,14 @@ export class AnalysisPool implements OnApplicationBootstrap, OnApplicationShutdo
 
   private create(): Piscina {
     const minThreads = this.warm ? this.threads : 0;
-    return new Piscina({ filename: WORKER_FILE, minThreads, maxThreads: this.threads, concurrentTasksPerWorker: this.tasksPerThread, idleTimeout: 60_000, execArgv: [] });
+    return new Piscina({ filename: WORKER_FILE, minThreads, maxThreads: this.threads, concurrentTasksPerWorker: this.tasksPerThread, idleTimeout: 60_000, execArgv: [], workerData: { nice: this.nice } satisfies AnalysisThreadData });
+  }
+
+  /** The scheduling priority (nice) each running thread has; for tests. */
+  async priorities(): Promise<number[]> {
+    this.pool ??= this.create();
+    const pool = this.pool;
+    return Promise.all(Array.from({ length: this.threads }, () => pool.run(null, { name: 'priority' }) as Promise<number>));
   }
 
   private inPlace(input: WorkInput, opts: CollectOptions): Promise<WorkOutput> {

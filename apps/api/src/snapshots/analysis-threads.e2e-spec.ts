@@ -2,6 +2,7 @@
 // the one the API thread computes, byte for byte in what is stored; a snapshot stopped while its
 // thread works (shutdown) is failed as interrupted with nothing written; small collected states
 // stay on the API thread. Real fake Kubernetes servers, real PostgreSQL, real worker threads.
+import { getPriority } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeKubeServer, generateSyntheticCluster } from '@kordon/collectors/testing';
 import { collectFromKubernetes } from '@kordon/collectors';
@@ -78,6 +79,13 @@ describe('analysis threads', () => {
     const rows = await t.sql(`SELECT status, policy_set_hash FROM snapshot WHERE cluster_id = $1`, [cluster.id]);
     await t.close();
     expect(rows).toEqual([{ status: 'failed', policy_set_hash: null }]);
+  });
+
+  it.runIf(process.platform === 'linux')('runs its threads at KORDON_ANALYSIS_NICE (default 10), the API thread unchanged', async () => {
+    const before = getPriority();
+    const pool = apps[0]!.app.get(AnalysisPool);
+    expect(await pool.priorities()).toEqual([10]);
+    expect(getPriority()).toBe(before);
   });
 
   it('sizes the pool from the configuration', () => {
