@@ -13,7 +13,8 @@ export class FindingsController {
   constructor(private readonly findings: FindingsService) {}
 
   @Get()
-  @CachedRead()
+  // A cluster's findings (`?cluster=`) change only with that cluster's commits.
+  @CachedRead({ per: 'cluster-query' })
   @Roles(...READ_DETAIL)
   @ApiOperation({
     summary: "Findings of each cluster's latest succeeded snapshot (or the one in force at `at`), most severe first unless sorted",

@@ -175,14 +175,25 @@ describe('read cache', () => {
   it("keeps a cluster's answers when only another cluster changes, but not the fleet's", async () => {
     const other = await smallCluster(t, 'neighbour', [{ at: ago(1), denyA: true }]);
     const mine = `/api/clusters/${id}/posture`;
+    // A fleet-wide list narrowed to this cluster by its query watches this cluster only.
+    const myFindings = `/api/findings?cluster=${id.toUpperCase()}&limit=5`;
     const fleet = `/api/clusters`;
-    for (const url of [mine, fleet]) await get(url).expect(200);
-    expect((await get(mine).expect(200)).headers['cache-status']).toBe('kordon; hit');
-    expect((await get(fleet).expect(200)).headers['cache-status']).toBe('kordon; hit');
+    const allFindings = `/api/findings?limit=5`;
+    for (const url of [mine, myFindings, fleet, allFindings]) await get(url).expect(200);
+    for (const url of [mine, myFindings, fleet, allFindings]) expect((await get(url).expect(200)).headers['cache-status'], url).toBe('kordon; hit');
     // A new snapshot of the neighbour commits.
     const outcome = await t.app.get(SnapshotsService).run(other, { trigger: 'seed', at: ago(0.25), collect: async () => collectFromManifestText(smallClusterFiles(false)) });
     expect(outcome.status).toBe('succeeded');
     expect((await get(mine).expect(200)).headers['cache-status']).toBe('kordon; hit');
+    expect((await get(myFindings).expect(200)).headers['cache-status']).toBe('kordon; hit');
+    expect((await get(allFindings).expect(200)).headers['cache-status']).toBe('kordon; fwd=miss; stored');
+    // A change to this cluster is seen by its narrowed list at once.
+    await t.sql(`UPDATE cluster SET name = 'cached-renamed' WHERE id = $1`, [id]);
+    const renamed = await get(myFindings).expect(200);
+    expect(renamed.headers['cache-status']).toBe('kordon; fwd=miss; stored');
+    expect(renamed.body.items.length).toBeGreaterThan(0);
+    for (const f of renamed.body.items) expect(f.cluster.name).toBe('cached-renamed');
+    await t.sql(`UPDATE cluster SET name = 'cached' WHERE id = $1`, [id]);
     const list = await get(fleet).expect(200);
     expect(list.headers['cache-status']).toBe('kordon; fwd=miss; stored');
     expect(list.body.items.find((c: { id: string }) => c.id === other).lastSnapshot.startedAt).toBe(ago(0.25).toISOString());

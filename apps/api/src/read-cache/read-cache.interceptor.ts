@@ -34,10 +34,7 @@ export class ReadCacheInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<Request>();
     if (req.method !== 'GET') return next.handle().pipe(map((v: unknown) => (v instanceof JsonText ? sendJsonText(res, v) : v)));
     const per = this.reflector.get<CachedReadOptions['per'] | undefined>(CACHE_SCOPE_KEY, ctx.getHandler()) ?? 'fleet';
-    // PostgreSQL finds a uuid in any letter case but the triggers name the scope in lower case:
-    // `/clusters/<ID IN CAPITALS>` must watch the same counter as the lower-case URL.
-    const id = req.params?.id?.toLowerCase();
-    const scope = per === 'cluster' && id ? clusterScope(id) : FLEET_SCOPE;
+    const scope = scopeOf(per, req);
     return defer(() => this.answer(req, res, next, scope)).pipe(map((v: unknown) => (v instanceof JsonText ? sendJsonText(res, v) : v)));
   }
 
@@ -86,6 +83,26 @@ function send(res: Response, answer: CachedAnswer, status: string): string {
 }
 
 /**
+ * The counter a request's answer watches. PostgreSQL finds a uuid in any letter case but the
+ * triggers name the scope in lower case: `/clusters/<ID IN CAPITALS>` must watch the same counter
+ * as the lower-case URL. A query naming one cluster (`?cluster=<uuid>`, once) narrows a
+ * `cluster-query` read to it; without one the read spans the fleet.
+ */
+function scopeOf(per: NonNullable<CachedReadOptions['per']>, req: Request & { query?: Record<string, unknown> }): string {
+  if (per === 'cluster') {
+    const id = req.params?.id?.toLowerCase();
+    return id ? clusterScope(id) : FLEET_SCOPE;
+  }
+  if (per === 'cluster-query') {
+    const id = req.query?.cluster;
+    return typeof id === 'string' && UUID.test(id) ? clusterScope(id.toLowerCase()) : FLEET_SCOPE;
+  }
+  return FLEET_SCOPE;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
  * Caches this GET handler's answers (see ReadCacheInterceptor for when they are served). Only for
  * handlers whose answer depends on the URL, the caller's role and data in clusters/snapshots (and
  * the clock, declared through cache-hints.ts): never on who the caller is beyond the role.
@@ -96,8 +113,10 @@ export const CachedRead = (options: CachedReadOptions = {}): MethodDecorator & C
 export interface CachedReadOptions {
   /**
    * What a commit must touch to change the answer: `cluster` (only the cluster of the route's
-   * `:id` parameter: its row or its snapshots) or `fleet` (any cluster; the default).
+   * `:id` parameter: its row or its snapshots), `fleet` (any cluster; the default), or
+   * `cluster-query`: the cluster named by the `cluster` query parameter when there is one (a
+   * fleet-wide list filtered to one cluster), else the fleet.
    */
-  per?: 'cluster' | 'fleet';
+  per?: 'cluster' | 'cluster-query' | 'fleet';
 }
 
