@@ -172,8 +172,7 @@ export class DiffService {
     const hit = await this.repo.storedDiff(from.id, to.id, variant);
     if (hit) return JSON.parse((await gunzipAsync(hit)).toString('utf8')) as ClusterDiff;
     const [a, b] = await Promise.all([this.side(from, true), this.side(to, true)]);
-    this.computed++;
-    const answer = renderDiff(clusterId, a.ref, b.ref, diffClusterStates(a, b, { workloads: q.workloads, ...pairLimits(q.pairLimit) }));
+    const answer = renderDiff(clusterId, a.ref, b.ref, this.compare(a, b, variant, q));
     try {
       await this.repo.storeDiff(from.id, to.id, variant, await gzipAsync(JSON.stringify(answer)));
     } catch (err) {
@@ -182,6 +181,28 @@ export class DiffService {
     }
     return answer;
   }
+
+  /**
+   * The engine's diff of two sides. Two snapshots with the same content share one side (the
+   * cache is keyed by content), and an unchanged cluster's every snapshot is such a pair: their
+   * diff, the same each time, is computed once per side and variant (what changes is the refs).
+   */
+  private compare(a: Side, b: Side, variant: string, q: { workloads?: boolean; pairLimit?: number }): ClusterDiffResult {
+    const same = a.state === b.state && a.posture === b.posture && a.findings === b.findings;
+    const memo = same ? (this.unchanged.get(a.state) ?? new Map<string, ClusterDiffResult>()) : null;
+    const known = memo?.get(variant);
+    if (known) return known;
+    this.computed++;
+    const result = diffClusterStates(a, b, { workloads: q.workloads, ...pairLimits(q.pairLimit) });
+    if (memo) {
+      memo.set(variant, result);
+      this.unchanged.set(a.state, memo);
+    }
+    return result;
+  }
+
+  /** Per side (its state object, so it goes with the side), the diffs of it against itself. */
+  private readonly unchanged = new WeakMap<object, Map<string, ClusterDiffResult>>();
 
   private get excluded() {
     const e = this.config.KORDON_EXCLUDED_NAMESPACES;

@@ -76,6 +76,28 @@ describe('stored diffs', () => {
     expect(diffs.computed).toBe(2);
   });
 
+  it("computes an unchanged cluster's diff once, however many unchanged snapshots land", async () => {
+    const diffs = t.app.get(DiffService);
+    const before = diffs.computed;
+    const same = files([denyIngress('data'), denyIngress('shop')]);
+    const more: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await t.app.get(SnapshotsService).run(clusterId, { trigger: 'seed', at: new Date(now - DAY + (i + 1) * 3_600_000), collect: async () => collectFromManifestText(same) });
+      expect(r.status).toBe('succeeded');
+      more.push(r.snapshotId!);
+    }
+    await diffs.settled();
+    // ids[2] → more[0] shares one side (same content), and so does every later pair.
+    expect(diffs.computed).toBe(before + 1);
+    const stored = await t.sql<{ to_snapshot_id: string }>('SELECT to_snapshot_id FROM diff_result WHERE to_snapshot_id = ANY($1::uuid[])', [more]);
+    expect(stored.map((r) => r.to_snapshot_id).sort()).toEqual([...more].sort());
+    const last = await request(t.app.getHttpServer()).get(`/api/clusters/${clusterId}/diff`).query({ from: more[1], to: more[2] }).set(auth).expect(200);
+    expect(last.body.from.id).toBe(more[1]);
+    expect(last.body.to.id).toBe(more[2]);
+    expect(last.body.summary).toMatchObject({ policiesAdded: 0, policiesRemoved: 0, policiesChanged: 0, defaultDenyGained: 0, defaultDenyLost: 0 });
+    expect(last.body.policies).toEqual([]);
+  });
+
   it('drops the stored diffs of a deleted snapshot with it', async () => {
     await t.sql('DELETE FROM snapshot WHERE id = $1', [ids[0]]);
     const left = await t.sql<{ from_snapshot_id: string }>('SELECT from_snapshot_id FROM diff_result');
