@@ -2,6 +2,7 @@
 // the text of the original (hashes of stored content and the digest chain depend on it).
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './snapshot-content';
+import { canonicalPostureRows, snapshotDigest, type DigestInput, type DigestPostureRow } from './snapshot-digest';
 
 /** The original implementation, kept as the reference. */
 function reference(value: unknown): string {
@@ -43,5 +44,23 @@ describe('canonicalJson', () => {
   it('sorts keys by UTF-16 code units, drops undefined members and writes undefined array items as null', () => {
     expect(canonicalJson({ b: 1, a: undefined, B: [undefined, 2], '\u{1F600}': 'x', '\uFFFF': 'y' })).toBe('{"B":[null,2],"b":1,"\u{1F600}":"x","\uFFFF":"y"}');
     expect(canonicalJson(new Date(0))).toBe(reference(new Date(0)));
+  });
+});
+
+describe('a digest over posture rows kept as canonical text', () => {
+  const row = (namespace: string, i: number): DigestPostureRow => ({
+    namespace, excluded: false, pods: i, workloads: 1, ingressIsolatedPods: i, egressIsolatedPods: 0, ingressIsolatedWorkloads: 1, egressIsolatedWorkloads: 0,
+    defaultDenyIngress: i % 2 === 0, defaultDenyEgress: false, effectivelyIsolatedIngress: true, effectivelyIsolatedEgress: false, policies: 2, detail: { gaps: [{ z: 1, a: 'é' }] },
+  });
+  const input = (namespacePostures: DigestInput['namespacePostures']): DigestInput => ({
+    clusterId: 'c', id: 's', startedAt: new Date(0), finishedAt: new Date(1000), kubernetesVersion: '1.31', networkProfile: { networkPlugin: 'azure' }, policyEngine: 'azure',
+    nodePools: null, services: null, counts: { pods: 3 }, problems: [], posture: { a: 1 }, policySetHash: 'p', workloadSetHash: 'w', namespaceSetHash: 'n', findingSetHash: 'f',
+    namespacePostures, prevDigest: null,
+  });
+
+  it('equals the digest over the rows themselves, in any order', () => {
+    const rows = [row('b', 1), row('a', 2), row('c', 3)];
+    expect(snapshotDigest(input(canonicalPostureRows([...rows].reverse())))).toBe(snapshotDigest(input(rows)));
+    expect(snapshotDigest(input(canonicalPostureRows(rows.slice(1))))).not.toBe(snapshotDigest(input(rows)));
   });
 });

@@ -5,8 +5,14 @@
 import { createHash } from 'node:crypto';
 import type { ClusterState, CrdPolicy, Finding, Labels, NetworkPolicy, PodInfo, WorkloadInfo } from '@kordon/policy-engine';
 
+/** A value's canonical JSON computed before: canonicalJson emits it as it is. */
+export class CanonicalText {
+  constructor(readonly text: string) {}
+}
+
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value instanceof CanonicalText) return value.text;
   // Hot path (every label set, workload, finding, posture row and digest): plain loops and string
   // concatenation; the output is byte-for-byte that of the map/filter/sort/join form it replaced.
   if (Array.isArray(value)) {

@@ -14,7 +14,7 @@
 // JCS: canonicalJson sorts object keys by UTF-16 code units and writes strings and numbers as
 // ECMAScript's JSON.stringify does, which is RFC 8785 for the JSON values stored here (no
 // undefined, no NaN/Infinity: PostgreSQL's jsonb cannot hold them either). No library needed.
-import { canonicalJson, sha256 } from './snapshot-content';
+import { CanonicalText, canonicalJson, sha256 } from './snapshot-content';
 
 export const DIGEST_SCHEME = 'kordon-snapshot-v1';
 
@@ -52,7 +52,8 @@ export interface DigestInput {
   workloadSetHash: string | null;
   namespaceSetHash: string | null;
   findingSetHash: string | null;
-  namespacePostures: DigestPostureRow[];
+  /** The rows, or their canonical text from canonicalPostureRows (the same rows digested before). */
+  namespacePostures: DigestPostureRow[] | CanonicalText;
   prevDigest: string | null;
   /** The schedule the snapshot was taken under; absent/null for rows older than the column. */
   scheduleMinutes?: number | null;
@@ -75,6 +76,16 @@ const row = (p: DigestPostureRow) => ({
   detail: p.detail ?? null,
 });
 
+const sortedRows = (rows: DigestPostureRow[]) => [...rows].sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)).map(row);
+
+/**
+ * The canonical text of a snapshot's namespace posture rows as the digest covers them. Snapshots
+ * that share a posture set share these rows, so a writer may keep the text by set hash.
+ */
+export function canonicalPostureRows(rows: DigestPostureRow[]): CanonicalText {
+  return new CanonicalText(canonicalJson(sortedRows(rows)));
+}
+
 /** The canonical document a digest is computed over (what an auditor re-serializes to check it). */
 export function digestDocument(s: DigestInput): Record<string, unknown> {
   return {
@@ -95,7 +106,7 @@ export function digestDocument(s: DigestInput): Record<string, unknown> {
     workloadSetHash: s.workloadSetHash,
     namespaceSetHash: s.namespaceSetHash,
     findingSetHash: s.findingSetHash,
-    namespacePostures: [...s.namespacePostures].sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)).map(row),
+    namespacePostures: s.namespacePostures instanceof CanonicalText ? s.namespacePostures : sortedRows(s.namespacePostures),
     prevDigest: s.prevDigest,
     // Time in state reads it (a snapshot vouches for its schedule): covered, so it cannot be
     // stretched afterwards to turn unknown time into protected time.

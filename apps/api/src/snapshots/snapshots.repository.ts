@@ -5,8 +5,9 @@ import { NAMESPACE_POSTURE_COLUMNS } from '../posture/namespace-posture-columns'
 import { Injectable } from '@nestjs/common';
 import { Prisma, type LabelSet, type SnapshotTrigger, type WorkloadObject } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import { canonicalJson, sha256, type SnapshotContent } from './snapshot-content';
-import { snapshotDigest, type DigestPostureRow } from './snapshot-digest';
+import { LRUCache } from 'lru-cache';
+import { canonicalJson, sha256, type CanonicalText, type SnapshotContent } from './snapshot-content';
+import { canonicalPostureRows, snapshotDigest, type DigestPostureRow } from './snapshot-digest';
 import { LOCK_KEYS } from '../prisma/advisory-lock';
 
 export interface NamespacePostureRow {
@@ -175,6 +176,9 @@ async function writeSet(
 
 @Injectable()
 export class SnapshotsRepository {
+  /** Canonical text of the last few posture sets' rows, by set hash (see complete). */
+  private readonly postureTexts = new LRUCache<string, CanonicalText>({ max: 8 });
+
   constructor(private readonly prisma: PrismaService) {}
 
   /** Creates the running row, or returns null when this cluster already has a running snapshot. */
@@ -368,15 +372,22 @@ export class SnapshotsRepository {
         const stored = await tx.snapshot.findUniqueOrThrow({ where: { id } });
         // Raw SQL (jsonb parsed from PostgreSQL's text either way): Prisma's row mapping of 2,000
         // detail documents was a good part of an unchanged re-snapshot.
-        const rows = await tx.$queryRaw<DigestPostureRow[]>`
-          SELECT ${NAMESPACE_POSTURE_COLUMNS}
-          FROM namespace_posture WHERE snapshot_id = ${id}::uuid`;
+        // A posture set's rows are the same in every snapshot that shares it (an unchanged
+        // cluster's): their canonical text is read and built once per set, then kept.
+        let postureText = this.postureTexts.get(postureHash);
+        if (!postureText) {
+          const rows = await tx.$queryRaw<DigestPostureRow[]>`
+            SELECT ${NAMESPACE_POSTURE_COLUMNS}
+            FROM namespace_posture WHERE snapshot_id = ${id}::uuid`;
+          postureText = canonicalPostureRows(rows);
+          this.postureTexts.set(postureHash, postureText);
+        }
         const digest = snapshotDigest({
           clusterId, id, startedAt: stored.startedAt, finishedAt: stored.finishedAt ?? stored.startedAt,
           kubernetesVersion: stored.kubernetesVersion, networkProfile: stored.networkProfile, policyEngine: stored.policyEngine, nodePools: stored.nodePools,
           services: stored.services, counts: stored.counts, problems: stored.problems, posture: stored.posture,
           policySetHash: stored.policySetHash, workloadSetHash: stored.workloadSetHash, namespaceSetHash: stored.namespaceSetHash, findingSetHash: stored.findingSetHash,
-          namespacePostures: rows, prevDigest, scheduleMinutes: stored.scheduleMinutes,
+          namespacePostures: postureText, prevDigest, scheduleMinutes: stored.scheduleMinutes,
         });
         await tx.snapshot.update({ where: { id }, data: { digest } });
         written.snapshots = 1;
