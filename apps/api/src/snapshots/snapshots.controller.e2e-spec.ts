@@ -171,6 +171,39 @@ describe('snapshots end to end', () => {
     expect((await running).status).toBe('succeeded');
   });
 
+  it('writes progress at most twice a second, the newest phase last, however fast the phases come', async () => {
+    const repo = t.app.get(SnapshotsRepository);
+    const writes: string[] = [];
+    const original = repo.progress.bind(repo);
+    repo.progress = async (id, p) => {
+      writes.push((p as { phase: string }).phase);
+      return original(id, p);
+    };
+    try {
+      let snapshotId = '';
+      const running = t.app.get(SnapshotsService).run(clusterId, {
+        trigger: 'manual',
+        collect: async (o) => {
+          for (const phase of ['namespaces', 'pods', 'services', 'policies']) o.onProgress?.({ phase, counts: {} });
+          // Held back: the newest phase is written when its turn comes, while the snapshot runs.
+          const rows = await until(
+            async () => t.sql<{ id: string; phase: string }>(`SELECT id, progress->>'phase' AS phase FROM snapshot WHERE cluster_id = $1 AND status = 'running'`, [clusterId]),
+            (r) => r[0]?.phase === 'policies',
+          );
+          snapshotId = rows[0]!.id;
+          return collectFromKubernetes({ kubeconfigYaml: kube.kubeconfig() }, o);
+        },
+      });
+      expect((await running).status).toBe('succeeded');
+      expect(snapshotId).toBeTruthy();
+      // The first phase at once, then the newest after the interval; the three between never.
+      expect(writes.slice(0, 2)).toEqual(['namespaces', 'policies']);
+      expect(writes.filter((w) => w === 'pods' || w === 'services')).toHaveLength(0);
+    } finally {
+      repo.progress = original;
+    }
+  });
+
   it('a failed snapshot does not hide the last good one', async () => {
     await kube.close();
     const outcome = await t.app.get(SnapshotsService).run(clusterId, { trigger: 'manual' });

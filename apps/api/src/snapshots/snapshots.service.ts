@@ -112,18 +112,31 @@ export class SnapshotsService implements OnApplicationShutdown {
     opts: RunOptions,
   ): Promise<RunOutcome> {
     const timer = setTimeout(() => abort.abort('timeout'), this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS * 1000);
+    // Progress is written at most every PROGRESS_EVERY_MS (each write is a query and a commit):
+    // the first at once, a later one held back until its turn and replaced by any newer one, so
+    // a fast snapshot writes one or two and a long one shows its phase within that time.
     let lastProgress = 0;
-    let lastPhase = '';
+    let held: CollectProgress | null = null;
+    let holdTimer: NodeJS.Timeout | null = null;
+    let finished = false;
     let pending: Promise<void> = Promise.resolve();
-    const onProgress = (p: CollectProgress) => {
+    const write = (p: CollectProgress) => {
       const now = Date.now();
-      // Counts at most every PROGRESS_EVERY_MS; a new phase (analysing) at once.
-      if (p.phase === lastPhase && now - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = now;
-      lastPhase = p.phase;
       pending = pending.then(() =>
         this.snapshots.progress(id, { phase: p.phase, counts: p.counts, updatedAt: new Date(now).toISOString() }).catch(() => undefined),
       );
+    };
+    const onProgress = (p: CollectProgress) => {
+      if (finished) return;
+      const wait = lastProgress + PROGRESS_EVERY_MS - Date.now();
+      if (wait <= 0 && !holdTimer) return write(p);
+      held = p;
+      holdTimer ??= setTimeout(() => {
+        holdTimer = null;
+        if (held && !finished) write(held);
+        held = null;
+      }, Math.max(0, wait));
     };
     const excluded = this.config.KORDON_EXCLUDED_NAMESPACES;
     // An unchanged cluster (same analysis key as its previous snapshot) reuses that analysis.
@@ -140,10 +153,15 @@ export class SnapshotsService implements OnApplicationShutdown {
         : await this.pool.analyse(await plan.collect(collectOpts), input, collectOpts);
     } finally {
       clearTimeout(timer);
+      finished = true;
+      if (holdTimer) clearTimeout(holdTimer);
       await pending;
     }
+    // The writing phase is shown when the snapshot has run long enough for anyone to look.
+    const writing = () =>
+      Date.now() - lastProgress >= PROGRESS_EVERY_MS ? this.snapshots.progress(id, { phase: 'writing', counts: {}, updatedAt: new Date().toISOString() }) : Promise.resolve();
     if (out.reuse && prev && !abort.signal.aborted) {
-      await this.snapshots.progress(id, { phase: 'writing', counts: {}, updatedAt: new Date().toISOString() });
+      await writing();
       const rowsWritten = await this.snapshots.completeReusing(id, cluster.id, startedAt, prev, finishedAt());
       this.reusedAnalyses++;
       return { snapshotId: id, status: 'succeeded', rowsWritten };
@@ -154,7 +172,7 @@ export class SnapshotsService implements OnApplicationShutdown {
       await this.snapshots.fail(id, reason, asJson(out.problems), finishedAt());
       return { snapshotId: id, status: 'failed', reason };
     }
-    await this.snapshots.progress(id, { phase: 'writing', counts: {}, updatedAt: new Date().toISOString() });
+    await writing();
     const { content, completed, postureRows } = out.analysed;
     const rowsWritten = await this.snapshots.complete(id, cluster.id, startedAt, content, completed, postureRows, finishedAt(), out.analysisKey ?? null);
     return { snapshotId: id, status: 'succeeded', rowsWritten };
