@@ -20,21 +20,37 @@ export class AlertsRepository {
     return Object.fromEntries(rows.map((r) => [r.kind, { enabled: r.enabled, threshold: r.threshold }])) as Thresholds;
   }
 
-  private async snapshotRows(id: string, startedAt: Date, policyEngine: string | null): Promise<SnapshotRows> {
-    const ns = await this.prisma.namespacePosture.findMany({
-      where: { snapshotId: id },
-      select: { namespace: true, excluded: true, pods: true, ingressIsolatedPods: true, egressIsolatedPods: true, defaultDenyIngress: true, defaultDenyEgress: true },
-    });
-    return { id, startedAt, policyEngine, namespaces: ns as NsRow[] };
-  }
-
+  /**
+   * What the alert conditions read about a cluster after each snapshot: its two latest succeeded
+   * snapshots with their namespace rows, when each namespace was first seen, the first snapshot
+   * and whether it is failing since. Raw SQL in three round trips (this runs after every snapshot
+   * on the writer; through Prisma's row mapping it was eight queries and 1,000 mapped rows).
+   */
   async facts(clusterId: string, clusterName: string): Promise<ClusterFacts> {
-    const two = await this.prisma.snapshot.findMany({
-      where: { clusterId, status: 'succeeded' }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: 2, select: { id: true, startedAt: true, policyEngine: true },
-    });
-    const [l, p] = two;
-    const latest = l ? await this.snapshotRows(l.id, l.startedAt, l.policyEngine) : null;
-    const previous = p ? await this.snapshotRows(p.id, p.startedAt, p.policyEngine) : null;
+    const [[summary], two] = await Promise.all([
+      this.prisma.$queryRaw<{ first: Date | null; last_status: string | null; failing_since: Date | null }[]>`
+        WITH latest_ok AS (
+          SELECT started_at FROM snapshot WHERE cluster_id = ${clusterId}::uuid AND status = 'succeeded' ORDER BY started_at DESC, id DESC LIMIT 1
+        )
+        SELECT
+          (SELECT min(started_at) FROM snapshot WHERE cluster_id = ${clusterId}::uuid AND status = 'succeeded') AS first,
+          (SELECT status::text FROM snapshot WHERE cluster_id = ${clusterId}::uuid AND status IN ('succeeded', 'failed') ORDER BY started_at DESC, id DESC LIMIT 1) AS last_status,
+          (SELECT min(started_at) FROM snapshot WHERE cluster_id = ${clusterId}::uuid AND status = 'failed'
+             AND (NOT EXISTS (SELECT 1 FROM latest_ok) OR started_at > (SELECT started_at FROM latest_ok))) AS failing_since`,
+      this.prisma.$queryRaw<{ id: string; started_at: Date; policy_engine: string | null; rows: NsRow[] }[]>`
+        SELECT s.id::text AS id, s.started_at, s.policy_engine,
+               COALESCE((SELECT json_agg(json_build_object(
+                 'namespace', n.namespace, 'excluded', n.excluded, 'pods', n.pods,
+                 'ingressIsolatedPods', n.ingress_isolated_pods, 'egressIsolatedPods', n.egress_isolated_pods,
+                 'defaultDenyIngress', n.default_deny_ingress, 'defaultDenyEgress', n.default_deny_egress))
+                 FROM namespace_posture n WHERE n.snapshot_id = s.id), '[]'::json) AS rows
+        FROM (SELECT id, started_at, policy_engine FROM snapshot WHERE cluster_id = ${clusterId}::uuid AND status = 'succeeded'
+              ORDER BY started_at DESC, id DESC LIMIT 2) s
+        ORDER BY s.started_at DESC, s.id DESC`,
+    ]);
+    const side = (r: (typeof two)[number] | undefined): SnapshotRows | null => (r ? { id: r.id, startedAt: r.started_at, policyEngine: r.policy_engine, namespaces: r.rows } : null);
+    const latest = side(two[0]);
+    const previous = side(two[1]);
     const firstSeen = new Map<string, Date>();
     if (latest?.namespaces.length) {
       const rows = await this.prisma.$queryRaw<{ namespace: string; first: Date }[]>`
@@ -42,16 +58,8 @@ export class AlertsRepository {
         WHERE cluster_id = ${clusterId}::uuid AND namespace = ANY(${latest.namespaces.map((n) => n.namespace)}::text[]) GROUP BY namespace`;
       for (const r of rows) firstSeen.set(r.namespace, r.first);
     }
-    const first = await this.prisma.snapshot.findFirst({ where: { clusterId, status: 'succeeded' }, orderBy: { startedAt: 'asc' }, select: { startedAt: true } });
-    const lastAny = await this.prisma.snapshot.findFirst({ where: { clusterId, status: { in: ['succeeded', 'failed'] } }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], select: { status: true } });
-    let failingSince: Date | null = null;
-    if (lastAny?.status === 'failed') {
-      const firstFailed = await this.prisma.snapshot.findFirst({
-        where: { clusterId, status: 'failed', ...(l ? { startedAt: { gt: l.startedAt } } : {}) }, orderBy: { startedAt: 'asc' }, select: { startedAt: true },
-      });
-      failingSince = firstFailed?.startedAt ?? null;
-    }
-    return { clusterId, clusterName, latest, previous, firstSeen, firstSnapshotAt: first?.startedAt ?? null, failingSince };
+    const failingSince = summary?.last_status === 'failed' ? (summary.failing_since ?? null) : null;
+    return { clusterId, clusterName, latest, previous, firstSeen, firstSnapshotAt: summary?.first ?? null, failingSince };
   }
 
   async openAlerts(clusterId: string): Promise<OpenAlert[]> {
