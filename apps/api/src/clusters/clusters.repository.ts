@@ -82,7 +82,7 @@ export class ClustersRepository {
     if (afterName) where.push(Prisma.sql`name > ${afterName}`);
     if (filter.environment !== undefined) where.push(Prisma.sql`environment = ${filter.environment}`);
     if (filter.team !== undefined) where.push(Prisma.sql`team = ${filter.team}`);
-    return this.prisma.$queryRaw<ClusterWithSnapshotsRow[]>`
+    return this.prisma.read<ClusterWithSnapshotsRow[]>`
       SELECT c.*,
              l.id AS l_id, l.status::text AS l_status, l.trigger::text AS l_trigger, l.started_at AS l_started_at,
              l.finished_at AS l_finished_at, l.failure_reason AS l_failure_reason,
@@ -114,7 +114,7 @@ export class ClustersRepository {
    */
   async due(now: Date, everySeconds?: number): Promise<{ id: string }[]> {
     const seconds = everySeconds ?? null;
-    return this.prisma.$queryRaw<{ id: string }[]>`
+    return this.prisma.read<{ id: string }[]>`
       SELECT c.id FROM cluster c
       LEFT JOIN LATERAL (
         SELECT started_at FROM snapshot s WHERE s.cluster_id = c.id ORDER BY started_at DESC LIMIT 1

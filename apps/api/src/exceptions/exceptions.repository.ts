@@ -65,7 +65,7 @@ export class ExceptionsRepository {
   inForce(clusterId: string | null, at: Date): Promise<ExceptionRow[]> {
     // Raw SQL: every posture and findings read asks this, and Prisma's per-call query compilation
     // cost more CPU than the (usually empty) answer.
-    return this.prisma.$queryRaw<ExceptionRow[]>`
+    return this.prisma.read<ExceptionRow[]>`
       SELECT id::text AS id, cluster_id::text AS "clusterId", namespace, workload, rule_id AS "ruleId", direction, justification, owner,
              requested_by AS "requestedBy", status::text AS status, decided_by AS "decidedBy", decided_at AS "decidedAt",
              decision_note AS "decisionNote", expires_at AS "expiresAt", created_at AS "createdAt"

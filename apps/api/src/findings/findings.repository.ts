@@ -135,7 +135,7 @@ export class FindingsRepository {
 
   /** Findings of one set about one namespace (as its namespace or the namespace of its object). */
   ofNamespace(findingSetHash: string, namespace: string) {
-    return this.prisma.$queryRaw<FindingRecord[]>`
+    return this.prisma.read<FindingRecord[]>`
       SELECT ${FINDING_COLUMNS}
       FROM ${SET_FINDINGS(findingSetHash)} AND (f.namespace = ${namespace} OR f.object_namespace = ${namespace})
       ORDER BY ${RANK}, f.rule_id, f.hash`;
@@ -143,7 +143,7 @@ export class FindingsRepository {
 
   /** Findings per namespace of one set, for the posture rows. */
   async countByNamespace(findingSetHash: string): Promise<Map<string, number>> {
-    const rows = await this.prisma.$queryRaw<{ namespace: string; n: number }[]>`
+    const rows = await this.prisma.read<{ namespace: string; n: number }[]>`
       SELECT coalesce(f.namespace, f.object_namespace) AS namespace, count(*)::int AS n
       FROM ${SET_FINDINGS(findingSetHash)} AND coalesce(f.namespace, f.object_namespace) IS NOT NULL
       GROUP BY 1`;
@@ -165,7 +165,7 @@ export class FindingsRepository {
     const at = q.at ? Prisma.sql`AND s.started_at <= ${q.at}` : Prisma.empty;
     const keyColumns = Prisma.join(cols.map((c, i) => Prisma.sql`${c.expr}${c.max !== undefined ? Prisma.sql`::int` : Prisma.empty} AS ${Prisma.raw(`sort_key_${i}`)}`));
     const order = Prisma.join(cols.map((c) => Prisma.sql`${c.expr} ${Prisma.raw(c.desc ? 'DESC' : 'ASC')}`));
-    const rows = await this.prisma.$queryRaw<(Omit<FleetFindingRecord, 'sortKey'> & Record<`sort_key_${number}`, string | number>)[]>`
+    const rows = await this.prisma.read<(Omit<FleetFindingRecord, 'sortKey'> & Record<`sort_key_${number}`, string | number>)[]>`
       SELECT ${FINDING_COLUMNS}, c.id AS cluster_id, c.name AS cluster_name, s.id AS snapshot_id, s.started_at, ${keyColumns}
       FROM cluster c
       JOIN LATERAL (

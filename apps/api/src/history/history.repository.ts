@@ -147,7 +147,7 @@ export class HistoryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   clusterPoints(clusterId: string, from: Date, to: Date, bucket: string) {
-    return this.prisma.$queryRaw<ClusterPointRow[]>`
+    return this.prisma.read<ClusterPointRow[]>`
       SELECT DISTINCT ON (1) date_trunc(${bucket}::text, s.started_at, 'UTC') AS bucket, s.id, s.started_at, s.posture
       FROM snapshot s
       WHERE s.cluster_id = ${clusterId}::uuid AND s.status = 'succeeded' AND s.started_at >= ${from} AND s.started_at <= ${to}
@@ -155,7 +155,7 @@ export class HistoryRepository {
   }
 
   namespacePoints(clusterId: string, namespace: string, from: Date, to: Date, bucket: string) {
-    return this.prisma.$queryRaw<NamespacePointRow[]>(namespacePointsSql(clusterId, namespace, from, to, bucket));
+    return this.prisma.read<NamespacePointRow[]>(namespacePointsSql(clusterId, namespace, from, to, bucket));
   }
 
   /**
@@ -173,7 +173,7 @@ export class HistoryRepository {
         ',"podCoverage":', ${SHARE(ip, pods)}, ',"workloadCoverage":', ${SHARE(iw, workloads)},
         ',"defaultDeny":', ${J(Prisma.raw(`p.default_deny_${d}`))}, ',"effectivelyIsolated":', ${J(Prisma.raw(`p.effectively_isolated_${d}`))}, '}'`;
     };
-    const rows = await this.prisma.$queryRaw<NamespacePointsJsonRow[]>`
+    const rows = await this.prisma.read<NamespacePointsJsonRow[]>`
       WITH p AS (${namespacePointsSql(clusterId, namespace, from, to, bucket)})
       SELECT count(*)::int AS n,
              coalesce(bool_or(
@@ -194,13 +194,13 @@ export class HistoryRepository {
 
 
   async namespaceEverSeen(clusterId: string, namespace: string): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<unknown[]>`
+    const rows = await this.prisma.read<unknown[]>`
       SELECT 1 FROM namespace_posture WHERE cluster_id = ${clusterId}::uuid AND namespace = ${namespace} LIMIT 1`;
     return rows.length > 0;
   }
 
   fleetClusters(f: FleetFilter) {
-    return this.prisma.$queryRaw<FleetClusterRow[]>`
+    return this.prisma.read<FleetClusterRow[]>`
       SELECT c.id, c.name, c.environment, c.team FROM cluster c WHERE ${clusterFilter(f)} ORDER BY c.name`;
   }
 
@@ -211,7 +211,7 @@ export class HistoryRepository {
    * snapshots' namespace rows (primary-key lookups), never from the whole history.
    */
   fleetPoints(from: Date, to: Date, bucket: string, f: FleetFilter) {
-    return this.prisma.$queryRaw<FleetPointRow[]>`
+    return this.prisma.read<FleetPointRow[]>`
       WITH live AS (SELECT c.id FROM cluster c WHERE ${clusterFilter(f)}),
       chosen AS (
         SELECT l.id AS cluster_id, NULL::timestamptz AS bucket, s.id AS snapshot_id, s.posture
@@ -251,7 +251,7 @@ export class HistoryRepository {
   fleetClustersAt(at: Date | undefined, f: FleetFilter) {
     const upTo = at ? Prisma.sql`AND s.started_at <= ${at}` : Prisma.empty;
     const existed = at ? Prisma.sql`AND (c.created_at <= ${at} OR l.id IS NOT NULL)` : Prisma.empty;
-    return this.prisma.$queryRaw<FleetClusterAtRow[]>`
+    return this.prisma.read<FleetClusterAtRow[]>`
       SELECT c.id, c.name, c.source::text AS source, c.environment, c.team, c.demo, c.enabled, c.schedule_minutes,
              l.id AS last_id, l.status::text AS last_status, l.trigger::text AS last_trigger, l.started_at AS last_started_at,
              l.finished_at AS last_finished_at, l.failure_reason AS last_failure_reason,
@@ -272,7 +272,7 @@ export class HistoryRepository {
   /** Each live cluster's snapshot in force (latest, or at `at`) with its namespace totals. */
   fleetSummary(at: Date | undefined, f: FleetFilter) {
     const atFilter = at ? Prisma.sql`AND s.started_at <= ${at}` : Prisma.empty;
-    return this.prisma.$queryRaw<FleetSummaryRow[]>`
+    return this.prisma.read<FleetSummaryRow[]>`
       SELECT c.id, c.name, c.environment, c.team, s.id AS snapshot_id, s.posture,
              a.namespaces, a.pods, a.ingress_isolated_pods, a.egress_isolated_pods, a.dd_ingress, a.dd_egress
       FROM cluster c

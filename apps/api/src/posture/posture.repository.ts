@@ -73,7 +73,7 @@ export class PostureRepository {
    * before it; the latest when `at` is absent). No row: unknown cluster; null snapshot: none yet.
    */
   async clusterAt(clusterId: string, at?: Date): Promise<ClusterAtRow | null> {
-    const rows = await this.prisma.$queryRaw<ClusterAtRow[]>(clusterAtSql(clusterId, at));
+    const rows = await this.prisma.read<ClusterAtRow[]>(clusterAtSql(clusterId, at));
     return rows[0] ?? null;
   }
 
@@ -83,7 +83,7 @@ export class PostureRepository {
    * namespace (a JSON object). No row: unknown cluster.
    */
   async clusterPage(clusterId: string, at?: Date): Promise<ClusterPageRow | null> {
-    const rows = await this.prisma.$queryRaw<ClusterPageRow[]>`
+    const rows = await this.prisma.read<ClusterPageRow[]>`
       WITH c AS (${clusterAtSql(clusterId, at)})
       SELECT c.*,
         (SELECT coalesce(json_agg(n ORDER BY n.namespace ASC), '[]'::json) FROM (
@@ -100,7 +100,7 @@ export class PostureRepository {
    * lists as JSON arrays). No row: unknown cluster.
    */
   async namespacePage(clusterId: string, namespace: string, at?: Date): Promise<NamespacePageRow | null> {
-    const rows = await this.prisma.$queryRaw<NamespacePageRow[]>`
+    const rows = await this.prisma.read<NamespacePageRow[]>`
       WITH c AS (${clusterAtSql(clusterId, at)})
       SELECT c.*,
         (SELECT row_to_json(n) FROM (
@@ -125,7 +125,7 @@ export class PostureRepository {
 
   /** Every namespace row of a snapshot without the JSON detail: bounded by the namespaces. Raw SQL (see namespaceRow). */
   namespaceRows(snapshotId: string) {
-    return this.prisma.$queryRaw<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt' | 'detail'>[]>`
+    return this.prisma.read<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt' | 'detail'>[]>`
       SELECT ${NAMESPACE_POSTURE_FLAT_COLUMNS}
       FROM namespace_posture WHERE snapshot_id = ${snapshotId}::uuid ORDER BY namespace ASC`;
   }
@@ -141,7 +141,7 @@ export class PostureRepository {
   /** The findings of a set from the given rules (platform and enforcement caveats). */
   caveats(findingSetHash: string, ruleIds: string[]) {
     if (ruleIds.length === 0) return Promise.resolve([]);
-    return this.prisma.$queryRaw<{ rule_id: string; severity: string; title: string; message: string }[]>`
+    return this.prisma.read<{ rule_id: string; severity: string; title: string; message: string }[]>`
       SELECT f.rule_id, f.severity, f.title, f.message
       FROM finding_set_member m
       JOIN LATERAL (SELECT * FROM finding_object f WHERE f.hash = m.finding_hash LIMIT 1) f ON true
@@ -154,14 +154,14 @@ export class PostureRepository {
    * snapshot) Prisma's per-call query compilation cost more CPU than the query itself.
    */
   async namespaceRow(snapshotId: string, namespace: string): Promise<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt'> | null> {
-    const rows = await this.prisma.$queryRaw<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt'>[]>`
+    const rows = await this.prisma.read<Omit<NamespacePosture, 'snapshotId' | 'clusterId' | 'takenAt'>[]>`
       SELECT ${NAMESPACE_POSTURE_COLUMNS}
       FROM namespace_posture WHERE snapshot_id = ${snapshotId}::uuid AND namespace = ${namespace}`;
     return rows[0] ?? null;
   }
 
   async namespaceLabels(namespaceSetHash: string, namespace: string): Promise<Record<string, string> | null> {
-    const rows = await this.prisma.$queryRaw<{ labels: Record<string, string> }[]>`
+    const rows = await this.prisma.read<{ labels: Record<string, string> }[]>`
       SELECT l.labels FROM namespace_set_member m JOIN label_set l ON l.hash = m.label_set_hash
       WHERE m.set_hash = ${namespaceSetHash}::bpchar AND m.name = ${namespace}`;
     return rows[0]?.labels ?? null;
@@ -169,7 +169,7 @@ export class PostureRepository {
 
   /** The namespace's policies, and the cluster-scoped ones (the caller keeps those that apply). */
   policies(policySetHash: string, namespace: string) {
-    return this.prisma.$queryRaw<PolicyRecord[]>`
+    return this.prisma.read<PolicyRecord[]>`
       SELECT p.hash, p.api_version, p.kind, p.namespace, p.name, p.body
       FROM policy_set_member m
       -- One primary-key lookup per member (see SET_FINDINGS in findings.repository.ts).
@@ -180,7 +180,7 @@ export class PostureRepository {
 
   /** Labels of the namespace's workloads (pod template or first pod), by `kind/name`. */
   async workloadLabels(workloadSetHash: string, namespace: string): Promise<Map<string, Record<string, string>>> {
-    const rows = await this.prisma.$queryRaw<{ kind: string; name: string; labels: Record<string, string> }[]>`
+    const rows = await this.prisma.read<{ kind: string; name: string; labels: Record<string, string> }[]>`
       SELECT w.kind, w.name, l.labels
       FROM workload_set_member m
       JOIN workload_object w ON w.hash = m.workload_hash

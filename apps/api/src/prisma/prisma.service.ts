@@ -3,7 +3,7 @@
 // the HTTP server has drained and the queue has stopped), once untracked work has settled.
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@prisma/client';
+import { Prisma, PrismaClient } from '@prisma/client';
 import { Pool } from 'pg';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
@@ -22,6 +22,19 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
+  }
+
+  /**
+   * `$queryRaw` for the hot reads, straight on the pool: the same tagged SQL and parameters, at a
+   * seventh of the CPU (measured here: 0.044 against 0.32 ms a query; Prisma's client runs every
+   * raw query through its query interpreter). Outside transactions only. Values come back as
+   * node-postgres gives them: timestamptz as Date, json as parsed values, like Prisma; but int8
+   * and numeric as strings (cast counts to int, as these queries do).
+   */
+  read<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T> {
+    // A tagged call passes the template's strings (an array with `raw`); a built query is a Sql.
+    const sql = Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...(values as Prisma.Sql[])) : (query as Prisma.Sql);
+    return this.pool.query(sql.text, sql.values).then((r) => r.rows as T);
   }
 
   async onApplicationShutdown(): Promise<void> {

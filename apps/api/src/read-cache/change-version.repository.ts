@@ -9,7 +9,7 @@ export class ChangeVersionRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async read(scopes: string[]): Promise<Map<string, string>> {
-    const rows = await this.prisma.$queryRaw<{ scope: string; version: bigint }[]>`
+    const rows = await this.prisma.read<{ scope: string; version: bigint }[]>`
       SELECT scope, version FROM change_version WHERE scope = ANY(${scopes}::text[])`;
     const out = new Map(scopes.map((s) => [s, '0']));
     for (const r of rows) out.set(r.scope, String(r.version));
