@@ -8,6 +8,7 @@ import { collectFromManifestText } from '@kordon/collectors';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../test/test-app';
 import { ClustersService } from '../clusters/clusters.service';
 import { SnapshotsService } from '../snapshots/snapshots.service';
+import { DiffRepository } from './diff.repository';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -208,6 +209,15 @@ describe('diff endpoints', () => {
     // Before the first snapshot: compared from the first one.
     const older = await http().get(`/api/clusters/${clusterId}/changes`).query({ since: '2001-01-01' }).set(auth).expect(200);
     expect(older.body.from.id).toBe(s1.id);
+    // A pair's counts never change: asked again (another URL for the same instant, so the read
+    // cache cannot answer), they are not counted again.
+    const repo = t.app.get(DiffRepository);
+    const counted = repo.pairsCounted;
+    const sameInstant = since.replace('Z', '+00:00');
+    const again = await http().get('/api/fleet/changes').query({ since: sameInstant }).set(auth).expect(200);
+    expect(again.headers['cache-status']).not.toBe('kordon; hit');
+    expect(again.body).toEqual(fleet.body);
+    expect(repo.pairsCounted).toBe(counted);
   });
 
   it('what-if: proposed manifests against the latest snapshot, nothing stored, verdict for a gate', async () => {

@@ -2,6 +2,7 @@
 // counts computed in SQL from identities and flags (no state rebuilt), and the stored diffs.
 import { Injectable } from '@nestjs/common';
 import type { ClusterChanges, DiffSummary } from '@kordon/contracts';
+import { LRUCache } from 'lru-cache';
 import { PrismaService } from '../prisma/prisma.service';
 
 interface Pair {
@@ -22,6 +23,13 @@ interface Pair {
 
 @Injectable()
 export class DiffRepository {
+  /**
+   * The counts between two snapshots, by their ids: a succeeded snapshot's content never changes,
+   * so neither do they. The fleet's "what changed" is recomputed at every commit anywhere in the
+   * fleet; with these kept, only the clusters whose latest snapshot moved are counted again.
+   */
+  private readonly pairCounts = new LRUCache<string, FleetCounts>({ max: 10_000 });
+
   constructor(private readonly prisma: PrismaService) {}
 
   /** The succeeded snapshot of the cluster just before `snapshot` (null for its first). */
@@ -56,7 +64,7 @@ export class DiffRepository {
 
   async fleetChanges(since: Date): Promise<ClusterChanges[]> {
     // Per live cluster: the snapshot in force at `since` (else the first after it) and the latest.
-    const pairs = await this.prisma.$queryRaw<Pair[]>`
+    const pairs = await this.prisma.read<Pair[]>`
       SELECT c.id AS cluster_id, c.name,
         f.id AS from_id, f.started_at AS from_at, f.policy_set_hash AS from_policy, f.finding_set_hash AS from_finding, f.posture_set_hash AS from_posture,
         t.id AS to_id, t.started_at AS to_at, t.policy_set_hash AS to_policy, t.finding_set_hash AS to_finding, t.posture_set_hash AS to_posture,
@@ -80,12 +88,23 @@ export class DiffRepository {
       if (!p.from_id || !p.to_id) return { ...base, from: null, to: null, counts: null };
       const from = { id: p.from_id, takenAt: p.from_at!.toISOString(), kind: 'snapshot' as const };
       const to = { id: p.to_id, takenAt: p.to_at!.toISOString(), kind: 'snapshot' as const };
-      return { ...base, from, to, counts: p.from_id === p.to_id ? zero() : await this.counts(p) };
+      if (p.from_id === p.to_id) return { ...base, from, to, counts: zero() };
+      const key = `${p.from_id}:${p.to_id}`;
+      let counts = this.pairCounts.get(key);
+      if (!counts) {
+        counts = await this.counts(p);
+        this.pairCounts.set(key, counts);
+      }
+      return { ...base, from, to, counts: { ...counts } };
     });
   }
 
   /** The counts between two snapshots; a part whose content set is the same on both sides counts nothing, without a query. */
+  /** Pairs counted from the database (for tests): a pair asked again is answered from pairCounts. */
+  pairsCounted = 0;
+
   private async counts(p: Pair): Promise<FleetCounts> {
+    this.pairsCounted++;
     const [policies, ns, findings] = await Promise.all([
       p.from_policy === p.to_policy ? { added: 0, removed: 0, changed: 0 } : this.policyCounts(p),
       p.from_posture !== null && p.from_posture === p.to_posture ? { changed: 0, gained: 0, lost: 0 } : this.namespaceCounts(p),
@@ -104,7 +123,7 @@ export class DiffRepository {
   }
 
   private async policyCounts(p: Pair): Promise<{ added: number; removed: number; changed: number }> {
-    const [policies] = await this.prisma.$queryRaw<{ added: number; removed: number; changed: number }[]>`
+    const [policies] = await this.prisma.read<{ added: number; removed: number; changed: number }[]>`
       WITH a AS (
         SELECT o.kind, coalesce(o.namespace, '') AS ns, o.name, (o.body::jsonb) -> 'spec' AS spec
         FROM policy_set_member m JOIN policy_object o ON o.hash = m.policy_hash WHERE m.set_hash = ${p.from_policy}
@@ -120,7 +139,7 @@ export class DiffRepository {
   }
 
   private async namespaceCounts(p: Pair): Promise<{ changed: number; gained: number; lost: number }> {
-    const [ns] = await this.prisma.$queryRaw<{ changed: number; gained: number; lost: number }[]>`
+    const [ns] = await this.prisma.read<{ changed: number; gained: number; lost: number }[]>`
       WITH a AS (SELECT * FROM namespace_posture WHERE snapshot_id = ${p.from_id}::uuid),
            b AS (SELECT * FROM namespace_posture WHERE snapshot_id = ${p.to_id}::uuid),
            j AS (SELECT a.namespace AS an, b.namespace AS bn, coalesce(b.excluded, a.excluded) AS excluded,
@@ -138,7 +157,7 @@ export class DiffRepository {
   }
 
   private async findingCounts(p: Pair): Promise<{ opened: number; resolved: number }> {
-    const [findings] = await this.prisma.$queryRaw<{ opened: number; resolved: number }[]>`
+    const [findings] = await this.prisma.read<{ opened: number; resolved: number }[]>`
       WITH a AS (SELECT DISTINCT o.rule_id, coalesce(o.namespace, '') AS ns, coalesce(o.object_kind, '') AS k, coalesce(o.object_namespace, '') AS ons, coalesce(o.object_name, '') AS n
                  FROM finding_set_member m JOIN finding_object o ON o.hash = m.finding_hash WHERE m.set_hash = ${p.from_finding}),
            b AS (SELECT DISTINCT o.rule_id, coalesce(o.namespace, '') AS ns, coalesce(o.object_kind, '') AS k, coalesce(o.object_namespace, '') AS ons, coalesce(o.object_name, '') AS n
