@@ -68,6 +68,22 @@ const CHUNK = 5000;
  * at 20,000 pods (it plans every row in JS); this sends each column as one array instead.
  * Returns the rows actually inserted.
  */
+/**
+ * The items whose hash is not yet a row of `table` (content-addressed objects). Retention's
+ * collection cannot remove a row between this read and the insert: the writer holds the content
+ * lock (shared) for its whole transaction.
+ */
+async function newObjects<T extends { hash: string }>(tx: Tx, table: string, items: T[]): Promise<T[]> {
+  if (!items.length) return items;
+  const stored = new Set<string>();
+  for (let start = 0; start < items.length; start += CHUNK) {
+    const hashes = items.slice(start, start + CHUNK).map((i) => i.hash);
+    const rows = await tx.$queryRawUnsafe<{ hash: string }[]>(`SELECT hash FROM "${table}" WHERE hash = ANY($1::bpchar[])`, hashes);
+    for (const r of rows) stored.add(r.hash);
+  }
+  return stored.size ? items.filter((i) => !stored.has(i.hash)) : items;
+}
+
 async function bulkInsert(tx: Tx, table: string, columns: Column[], rows: unknown[][]): Promise<number> {
   let inserted = 0;
   const names = columns.map(([n]) => `"${n}"`).join(', ');
@@ -289,18 +305,21 @@ export class SnapshotsRepository {
         if (!Array.isArray(postures) && !(have?.policy && have.workload && have.namespace && have.finding)) {
           throw new Error('the sets of the analysis to reuse are gone; the snapshot is not written');
         }
+        // Only objects not stored yet are sent: a 1 %-changed cluster's new workload set holds
+        // ~99 % stored workloads (with their pods, tens of MB), which the insert would only skip.
+        const fresh = <T extends { hash: string }>(table: string, items: T[]) => newObjects(tx, table, items);
         // Label sets are referenced by workloads (and their pods) and by namespaces.
         written.labelSets = have?.workload && have.namespace ? 0
-          : await insert('label_set', [['hash', 'text'], ['labels', 'jsonb']], content.labelSets.map((l) => [l.hash, JSON.stringify(l.labels)]));
+          : await insert('label_set', [['hash', 'text'], ['labels', 'jsonb']], (await fresh('label_set', content.labelSets)).map((l) => [l.hash, JSON.stringify(l.labels)]));
         written.policyObjects = have?.policy ? 0 : await insert(
           'policy_object',
           [['hash', 'text'], ['api_version', 'text'], ['kind', 'text'], ['namespace', 'text'], ['name', 'text'], ['body', 'text']],
-          content.policies.map((p) => [p.hash, p.apiVersion, p.kind, p.namespace, p.name, p.body]),
+          (await fresh('policy_object', content.policies)).map((p) => [p.hash, p.apiVersion, p.kind, p.namespace, p.name, p.body]),
         );
         written.workloadObjects = have?.workload ? 0 : await insert(
           'workload_object',
           [['hash', 'text'], ['namespace', 'text'], ['kind', 'text'], ['name', 'text'], ['label_set_hash', 'text'], ['pod_count', 'int'], ['ports', 'jsonb'], ['pods', 'jsonb']],
-          content.workloads.map((w) => [w.hash, w.namespace, w.kind, w.name, w.labelSetHash, w.podCount, JSON.stringify(w.ports), JSON.stringify(w.pods)]),
+          (await fresh('workload_object', content.workloads)).map((w) => [w.hash, w.namespace, w.kind, w.name, w.labelSetHash, w.podCount, JSON.stringify(w.ports), JSON.stringify(w.pods)]),
         );
         // A set row and its entries are written together, so an existing set is complete. Sets
         // close to the previous snapshot's are written as deltas over its base (see writeSet).
@@ -319,7 +338,7 @@ export class SnapshotsRepository {
           'finding_object',
           [['hash', 'text'], ['rule_id', 'text'], ['severity', 'text'], ['title', 'text'], ['message', 'text'], ['namespace', 'text'],
             ['object_kind', 'text'], ['object_namespace', 'text'], ['object_name', 'text'], ['remediation_yaml', 'text']],
-          content.findings.map((f) => [f.hash, f.ruleId, f.severity, f.title, f.message, f.namespace, f.objectKind, f.objectNamespace, f.objectName, f.remediationYaml]),
+          (await fresh('finding_object', content.findings)).map((f) => [f.hash, f.ruleId, f.severity, f.title, f.message, f.namespace, f.objectKind, f.objectNamespace, f.objectName, f.remediationYaml]),
         );
         [written.findingSets, written.findingSetMembers] = await writeSet(tx, SET_KINDS.finding, content.findingSetHash,
           new Map(content.findings.map((f) => [f.hash, []])), prevSets?.finding_set_hash, [['counts', 'jsonb']], [JSON.stringify(content.findingCounts)]);
