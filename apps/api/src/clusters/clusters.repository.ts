@@ -25,6 +25,11 @@ const CLUSTER_COLUMNS = Prisma.sql`id::text AS id, name, source::text AS source,
   environment, team, labels, schedule_minutes AS "scheduleMinutes", enabled, demo,
   created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"`;
 
+/** The same for lists: the sealed credential (kilobytes a cluster) is never needed there, so never read. */
+const LISTED_CLUSTER_COLUMNS = Prisma.sql`id::text AS id, name, source::text AS source, source_config AS "sourceConfig", NULL::text AS "secretSealed",
+  environment, team, labels, schedule_minutes AS "scheduleMinutes", enabled, demo,
+  created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"`;
+
 /** What PostgreSQL reads as a uuid (any letter case); anything else goes through Prisma, as before. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -88,7 +93,7 @@ export class ClustersRepository {
              l.finished_at AS l_finished_at, l.failure_reason AS l_failure_reason,
              g.id AS g_id, g.started_at AS g_started_at, g.policy_engine AS g_policy_engine,
              g.network_profile->'networkPlugin' AS g_network_plugin, g.posture AS g_posture
-      FROM (SELECT ${CLUSTER_COLUMNS} FROM cluster WHERE ${Prisma.join(where, ' AND ')} ORDER BY name ASC LIMIT ${take}) c
+      FROM (SELECT ${LISTED_CLUSTER_COLUMNS} FROM cluster WHERE ${Prisma.join(where, ' AND ')} ORDER BY name ASC LIMIT ${take}) c
       LEFT JOIN LATERAL (
         SELECT id, status, trigger, started_at, finished_at, failure_reason FROM snapshot
         WHERE cluster_id = c.id::uuid ORDER BY started_at DESC, id DESC LIMIT 1
