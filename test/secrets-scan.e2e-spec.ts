@@ -5,7 +5,8 @@
 // Azure sign-in), webhook deliveries that succeed and fail, evidence exports, error answers and
 // every read route; then every row of every table (pg-boss's jobs included), every answer (status
 // line, headers, body, the files inside the evidence zip) and the process's whole stdout/stderr
-// are searched for each secret, as text, JSON-escaped, hex and base64 at every alignment. Positive
+// are searched for each secret, as text, JSON-escaped, hex and base64 at every alignment; so are
+// the web app's process output, pages and cookies after a refused and an accepted sign-in. Positive
 // controls prove the search can find what it looks for. The same run checks that a snapshot's
 // worker log lines carry the job id and the id of the request that queued it.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,10 +23,11 @@ import selfsigned from 'selfsigned';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeKubeServer, generateSyntheticCluster } from '@kordon/collectors/testing';
-import { freshDatabase, type TestDatabase } from '../test/database';
-import { SecretBox } from './secrets/secret-box';
+import { launchBrowser, startWeb, type WebServer } from './browser/browser';
+import { freshDatabase, type TestDatabase } from '../apps/api/test/database';
+import { SecretBox } from '../apps/api/src/secrets/secret-box';
 
-const root = resolve(__dirname, '../../..');
+const root = resolve(__dirname, '..');
 
 // ---- the planted secrets -------------------------------------------------------------------
 
@@ -96,6 +98,7 @@ const S = {
   hookPath: mark('HookPath'),
   hookSecret: mark('HookHmac'),
   failHookSecret: mark('FailHookHmac'),
+  session: mark('WebSessionSecret'),
 };
 
 const PLANTED: Planted[] = [
@@ -190,6 +193,10 @@ describe('secrets over a full cycle of the API process', () => {
   let receiver: Server;
   const received: { path: string; headers: Record<string, unknown>; body: string }[] = [];
   let api: ChildProcess | undefined;
+  let web: WebServer | undefined;
+  /** The web process's whole stdout/stderr, and the pages it served (HTML as the browser got it). */
+  let webLog = '';
+  const pages: { label: string; html: string }[] = [];
   let log = '';
   let exitCode: number | null = null;
   let dir: string;
@@ -351,6 +358,31 @@ describe('secrets over a full cycle of the API process', () => {
     expect(again.headers.get('x-request-id')).toBe(cachedRequestId);
     await call('odd request id', 'GET', '/api/health', { token: null, headers: { 'x-request-id': 'not a plain token <script>' } });
 
+    // ---- the web app: a refused sign-in, then the admin's, and the pages a user opens ----
+    web = await startWeb({ apiUrl: base, env: { KORDON_SESSION_SECRET: S.session, LOG_LEVEL: 'debug' }, timeoutMs: 180_000 });
+    const browser = await launchBrowser();
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${web.url}/sign-in`);
+      await page.getByLabel('API token').fill(S.refusedBearer);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').first().waitFor();
+      pages.push({ label: 'refused sign-in', html: await page.content() });
+      await page.getByLabel('API token').fill(S.admin);
+      await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.getByRole('button', { name: 'Sign in' }).click()]);
+      for (const path of ['/', `/clusters/${ids.good}`, `/clusters/${ids['wrong-token']}`, '/admin', '/admin/tokens', '/alerts', '/findings', `/evidence?cluster=${ids.good}`]) {
+        const res = await page.goto(`${web.url}${path}`);
+        pages.push({ label: `page ${path} (${res?.status()})`, html: await page.content() });
+      }
+      const cookies = await page.context().cookies();
+      pages.push({ label: 'cookies', html: JSON.stringify(cookies) });
+    } finally {
+      await browser.close();
+      webLog = web.output();
+      await web.stop();
+      webLog = web.output();
+    }
+
     // ---- stop the process, then read everything it left ----
     api.kill('SIGTERM');
     await waitFor('the API exits', async () => exitCode, (c) => c !== null, 30_000);
@@ -368,9 +400,10 @@ describe('secrets over a full cycle of the API process', () => {
     } finally {
       await client.end();
     }
-  }, 240_000);
+  }, 420_000);
 
   afterAll(async () => {
+    await web?.stop().catch(() => undefined);
     if (api && exitCode === null) api.kill('SIGKILL');
     for (const k of [kube, kubeFile, kubeEnv]) await k?.close().catch(() => undefined);
     await new Promise((r) => receiver?.close(r));
@@ -437,6 +470,16 @@ describe('secrets over a full cycle of the API process', () => {
     expect(log.split('\n').length).toBeGreaterThan(50);
     expect(log).toContain('snapshot job done');
     expect(scan('the log', log)).toEqual([]);
+  });
+
+  it('the web process logs no secret and its pages and cookies show none, sign-in refused and accepted', () => {
+    expect(pages.length).toBeGreaterThan(8);
+    expect(pages.find((p) => p.label.startsWith('page /admin/tokens'))?.html).toContain('scan-auditor');
+    expect(pages.some((p) => p.label.includes('(500)'))).toBe(false);
+    const leaks = pages.flatMap((p) => scan(p.label, p.html));
+    expect(leaks).toEqual([]);
+    expect(webLog.length).toBeGreaterThan(0);
+    expect(scan('the web log', webLog)).toEqual([]);
   });
 
   it('logs the worker lines of a snapshot with its job id and the id of the request that queued it', () => {
