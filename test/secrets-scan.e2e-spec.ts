@@ -400,7 +400,7 @@ describe('secrets over a full cycle of the API process', () => {
     } finally {
       await client.end();
     }
-  }, 420_000);
+  }, 600_000);
 
   afterAll(async () => {
     await web?.stop().catch(() => undefined);
