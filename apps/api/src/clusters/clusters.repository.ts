@@ -30,20 +30,6 @@ const LISTED_CLUSTER_COLUMNS = Prisma.sql`id::text AS id, name, source::text AS 
   environment, team, labels, schedule_minutes AS "scheduleMinutes", enabled, demo,
   created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"`;
 
-export interface ListFilter {
-  environment?: string;
-  team?: string;
-}
-
-/** The cluster list's conditions, as bare column predicates (callers may qualify them). */
-function listWhere(afterName: string | undefined, filter: ListFilter): Prisma.Sql[] {
-  const where: Prisma.Sql[] = [Prisma.sql`deleted_at IS NULL`];
-  if (afterName) where.push(Prisma.sql`name > ${afterName}`);
-  if (filter.environment !== undefined) where.push(Prisma.sql`environment = ${filter.environment}`);
-  if (filter.team !== undefined) where.push(Prisma.sql`team = ${filter.team}`);
-  return where;
-}
-
 /** What PostgreSQL reads as a uuid (any letter case); anything else goes through Prisma, as before. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -96,29 +82,11 @@ export class ClustersRepository {
    * The live clusters by name (keyset after `afterName`), each with its latest snapshot (any status) and latest succeeded one, in one
    * round trip: what the fleet list shows (ClustersService.summarize reads the same two).
    */
-  listWithSnapshots(take: number, afterName?: string, filter: ListFilter = {}): Promise<ClusterWithSnapshotsRow[]> {
-    return this.withSnapshots(listWhere(afterName, filter), take);
-  }
-
-  /**
-   * The clusters listWithSnapshots would list, in its order, each with its change counter
-   * (`cluster:<id>`, bumped by every commit touching its row or snapshots; 0 before the first):
-   * a caller holding a row read under the same counter may use it as it is.
-   */
-  listedCounters(take: number, afterName?: string, filter: ListFilter = {}): Promise<{ id: string; version: string }[]> {
-    return this.prisma.read<{ id: string; version: string }[]>`
-      SELECT c.id::text AS id, coalesce(v.version, 0)::text AS version
-      FROM cluster c LEFT JOIN change_version v ON v.scope = 'cluster:' || c.id::text
-      WHERE ${Prisma.join(listWhere(afterName, filter).map((w) => Prisma.sql`c.${w}`), ' AND ')}
-      ORDER BY c.name ASC LIMIT ${take}`;
-  }
-
-  /** listWithSnapshots' rows of these clusters (those still live). */
-  listWithSnapshotsOf(ids: string[]): Promise<ClusterWithSnapshotsRow[]> {
-    return this.withSnapshots([Prisma.sql`deleted_at IS NULL`, Prisma.sql`id = ANY(${ids}::uuid[])`], ids.length);
-  }
-
-  private withSnapshots(where: Prisma.Sql[], take: number): Promise<ClusterWithSnapshotsRow[]> {
+  listWithSnapshots(take: number, afterName?: string, filter: { environment?: string; team?: string } = {}): Promise<ClusterWithSnapshotsRow[]> {
+    const where: Prisma.Sql[] = [Prisma.sql`deleted_at IS NULL`];
+    if (afterName) where.push(Prisma.sql`name > ${afterName}`);
+    if (filter.environment !== undefined) where.push(Prisma.sql`environment = ${filter.environment}`);
+    if (filter.team !== undefined) where.push(Prisma.sql`team = ${filter.team}`);
     return this.prisma.read<ClusterWithSnapshotsRow[]>`
       SELECT c.*,
              l.id AS l_id, l.status::text AS l_status, l.trigger::text AS l_trigger, l.started_at AS l_started_at,

@@ -14,7 +14,7 @@ import type { SecretBox } from '../secrets/secret-box';
 import type { Tx } from '../prisma/transaction';
 import { SnapshotQueue } from '../snapshots/snapshot.queue';
 import { SnapshotsRepository } from '../snapshots/snapshots.repository';
-import { ClustersRepository, type ClusterWithSnapshotsRow, type ListFilter, type NewCluster } from './clusters.repository';
+import { ClustersRepository, type ClusterWithSnapshotsRow, type NewCluster } from './clusters.repository';
 import { checkUploadedKubeconfig } from './kubeconfig-policy';
 import { collectFromManifestText } from '@kordon/collectors';
 import { CLUSTER_SORTS, type ListClustersQuery, type RegisterClusterDto, type UpdateClusterDto } from './dto/register-cluster.dto';
@@ -41,41 +41,7 @@ export class ClustersService {
     private readonly snapshots: SnapshotsRepository,
     private readonly audit: AuditService,
     private readonly queue: SnapshotQueue,
-  ) {
-    this.keepListed = config.KORDON_READ_CACHE_MB > 0;
-  }
-
-  /**
-   * The cluster list's rows as last read, per cluster, with the cluster's own change counter then.
-   * Any commit anywhere moves the fleet counter and so recomputes the list; with these kept it
-   * re-reads only the clusters whose own counter moved (under snapshots of a few clusters, a
-   * fleet of hundreds costs a small query and one cluster's rows). Off with the read cache.
-   */
-  private readonly listed = new Map<string, { version: string; row: ClusterWithSnapshotsRow | null }>();
-  private readonly keepListed: boolean;
-  /** Cluster rows read for the list (tests). */
-  listedRowsRead = 0;
-
-  private async listRows(take: number, afterName: string | undefined, filter: ListFilter): Promise<ClusterWithSnapshotsRow[]> {
-    if (!this.keepListed) {
-      const rows = await this.clusters.listWithSnapshots(take, afterName, filter);
-      this.listedRowsRead += rows.length;
-      return rows;
-    }
-    // Counters first, rows after: a row is never kept under a counter newer than what it shows.
-    const counters = await this.clusters.listedCounters(take, afterName, filter);
-    const stale = counters.filter((c) => this.listed.get(c.id)?.version !== c.version).map((c) => c.id);
-    if (stale.length) {
-      const rows = await this.clusters.listWithSnapshotsOf(stale);
-      this.listedRowsRead += rows.length;
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      const versionOf = new Map(counters.map((c) => [c.id, c.version]));
-      for (const id of stale) this.listed.set(id, { version: versionOf.get(id)!, row: byId.get(id) ?? null });
-    }
-    // In the counters' order (PostgreSQL's collation, as the cursor's `name >` compares); one
-    // deleted between the two reads is left out.
-    return counters.map((c) => this.listed.get(c.id)?.row).filter((r): r is ClusterWithSnapshotsRow => r != null);
-  }
+  ) {}
 
   toNewCluster(dto: RegisterClusterDto, extra: Partial<NewCluster> = {}): NewCluster {
     const base = {
@@ -159,7 +125,7 @@ export class ClustersService {
       // By name: keyset-paged in SQL, only the page summarized.
       const c = decodeSortCursor(q.cursor, sort, CLUSTER_SORTS, 1);
       if (c && typeof c[0] !== 'string') throw new BadRequestException('cursor is not valid; use nextCursor from a previous page');
-      const rows = await this.listRows(limit + 1, c ? (c[0] as string) : undefined, filter);
+      const rows = await this.clusters.listWithSnapshots(limit + 1, c ? (c[0] as string) : undefined, filter);
       const page = rows.slice(0, limit);
       return {
         items: this.summarizeRows(page, new Date()),
@@ -175,7 +141,7 @@ export class ClustersService {
     }
     const field = (sort.startsWith('-') ? sort.slice(1) : sort) as ClusterSortField;
     const desc = sort.startsWith('-');
-    const all = this.summarizeRows(await this.listRows(MAX_FLEET, undefined, filter), new Date());
+    const all = this.summarizeRows(await this.clusters.listWithSnapshots(MAX_FLEET, undefined, filter), new Date());
     const keyed = all.map((item) => ({ item, key: [sortValue(item, field), item.name] as SortKey })).sort((a, b) => compareSortKeys(a.key, b.key, desc));
     const after = c ? keyed.filter((k) => compareSortKeys(k.key, c as SortKey, desc) > 0) : keyed;
     const page = after.slice(0, limit);
