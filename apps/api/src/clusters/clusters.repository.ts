@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type Cluster, type ClusterSource } from '@prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Tx } from '../prisma/transaction';
+import { UUID } from '../common/uuid';
 
 export interface NewCluster {
   name: string;
@@ -29,9 +30,6 @@ const CLUSTER_COLUMNS = Prisma.sql`id::text AS id, name, source::text AS source,
 const LISTED_CLUSTER_COLUMNS = Prisma.sql`id::text AS id, name, source::text AS source, source_config AS "sourceConfig", NULL::text AS "secretSealed",
   environment, team, labels, schedule_minutes AS "scheduleMinutes", enabled, demo,
   created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"`;
-
-/** What PostgreSQL reads as a uuid (any letter case); anything else goes through Prisma, as before. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A cluster with its latest snapshot (`l_`, any status) and latest succeeded one (`g_`). */
 export interface ClusterWithSnapshotsRow extends Cluster {

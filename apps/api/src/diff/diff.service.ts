@@ -30,6 +30,7 @@ import { SnapshotStateLoader } from '../snapshots/snapshot-state';
 import { SnapshotsRepository } from '../snapshots/snapshots.repository';
 import { DiffErrorCode, DiffException } from './diff.exception';
 import { DiffRepository } from './diff.repository';
+import { UUID } from '../common/uuid';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -39,7 +40,6 @@ const gunzipAsync = promisify(gunzip);
  */
 export const DIFF_FORMAT = 2;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_SIMULATE_FILES = 200;
 export const MAX_DELETES = 500;
 

@@ -13,6 +13,7 @@ import { parseInstant, requireInstant } from '../common/instant';
 import { DEFAULT_EVIDENCE_SORT, EVIDENCE_SORTS } from './dto/evidence.dto';
 import { DIGEST_SCHEME, snapshotDigest, verifyChain, type ChainEntry } from '../snapshots/snapshot-digest';
 import { ChainRepository } from './chain.repository';
+import { UUID } from '../common/uuid';
 
 export const DIGEST_METHOD =
   'digest = SHA-256 (hex) of the RFC 8785 (JCS) serialization of { scheme: "kordon-snapshot-v1", clusterId, id, startedAt, finishedAt ' +
@@ -26,7 +27,6 @@ const PAGE = 200;
 export const MAX_RANGE_DAYS = 366;
 export const DEFAULT_RANGE_DAYS = 31;
 const DAY_MS = 86_400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type SnapshotRow = Awaited<ReturnType<SnapshotsRepository['listSucceededBetweenSorted']>>[number];
 type ClusterRow = { id: string; name: string; source: string; environment: string | null; team: string | null };

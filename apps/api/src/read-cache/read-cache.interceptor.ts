@@ -15,6 +15,7 @@ import type { AuthedRequest } from '../auth/principal';
 import { runWithCacheHints, type CacheHints } from './cache-hints';
 import { ChangeVersions, clusterScope, FLEET_SCOPE, versionForRequest } from './change-versions.service';
 import { answerOf, cacheKey, ReadCache, type CachedAnswer } from './read-cache.service';
+import { UUID } from '../common/uuid';
 
 const NOT_RUN = Symbol('not run');
 const CACHE_SCOPE_KEY = 'kordon:cachedReadScope';
@@ -99,8 +100,6 @@ function scopeOf(per: NonNullable<CachedReadOptions['per']>, req: Request & { qu
   }
   return FLEET_SCOPE;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Caches this GET handler's answers (see ReadCacheInterceptor for when they are served). Only for

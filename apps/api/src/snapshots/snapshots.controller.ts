@@ -11,8 +11,7 @@ import { decodeSortCursor, encodeSortCursor } from '../common/cursor';
 import { requireInstant } from '../common/instant';
 import { KordonErrorCode, KordonException } from '../common/kordon.exception';
 import { SnapshotsRepository } from './snapshots.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../common/uuid';
 
 export const SNAPSHOT_SORTS: readonly SnapshotSort[] = ['-startedAt', 'startedAt'];
 

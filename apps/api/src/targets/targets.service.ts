@@ -12,10 +12,10 @@ import { PrismaService } from '../prisma/prisma.service';
 import { cacheUntil } from '../read-cache/cache-hints';
 import type { CreateTargetDto, UpdateTargetDto } from './dto/targets.dto';
 import { summarize } from './projection';
+import { UUID } from '../common/uuid';
 
 const DAY = 86_400_000;
 const LOOKBACK_DAYS = 90;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class TargetsService {

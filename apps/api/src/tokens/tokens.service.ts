@@ -11,10 +11,10 @@ import { TokensRepository } from '../auth/tokens.repository';
 import type { CreateTokenDto, ListTokensQuery } from './dto/create-token.dto';
 import { TokenNotFoundException } from './tokens.exception';
 import { requireInstant } from '../common/instant';
+import { UUID } from '../common/uuid';
 
 export const TOKEN_PREFIX = 'kdn_';
 const DAY_MS = 86_400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TokenView {
   id: string;
