@@ -5,9 +5,9 @@
 import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
-import { collectFromKubernetes, type CollectOptions, type CollectResult } from '@kordon/collectors';
+import type { CollectOptions, CollectResult } from '@kordon/collectors';
 import { workerData } from 'piscina';
-import { collectAndAnalyse, type WorkInput, type WorkOutput } from './snapshot-work';
+import { collectAndAnalyse, collectSource, type WorkInput, type WorkOutput } from './snapshot-work';
 
 export interface AnalysisThreadData {
   /** KORDON_ANALYSIS_NICE: this thread's scheduling priority. */
@@ -62,9 +62,7 @@ export default function analyse({ input, port }: AnalysisTask): Promise<WorkOutp
 export function collectOnly({ input, port }: AnalysisTask): Promise<CollectResult> {
   const s = input.source;
   if (s.kind !== 'kubernetes') return Promise.reject(new Error(`collectOnly takes a Kubernetes source, not ${s.kind}`));
-  return overPort(port, (opts) =>
-    collectFromKubernetes({ kubeconfigYaml: s.kubeconfigYaml, kubeconfigPath: s.kubeconfigPath, context: s.context, bearerToken: s.bearerToken }, opts),
-  );
+  return overPort(port, (opts) => collectSource(s, opts));
 }
 
 /** A no-op: the pool runs it once per thread at start, so the modules above are loaded before the first snapshot. */
