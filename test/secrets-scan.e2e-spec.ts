@@ -378,7 +378,6 @@ describe('secrets over a full cycle of the API process', () => {
       pages.push({ label: 'cookies', html: JSON.stringify(cookies) });
     } finally {
       await browser.close();
-      webLog = web.output();
       await web.stop();
       webLog = web.output();
     }

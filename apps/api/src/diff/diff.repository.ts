@@ -99,10 +99,10 @@ export class DiffRepository {
     });
   }
 
-  /** The counts between two snapshots; a part whose content set is the same on both sides counts nothing, without a query. */
   /** Pairs counted from the database (for tests): a pair asked again is answered from pairCounts. */
   pairsCounted = 0;
 
+  /** The counts between two snapshots; a part whose content set is the same on both sides counts nothing, without a query. */
   private async counts(p: Pair): Promise<FleetCounts> {
     this.pairsCounted++;
     const [policies, ns, findings] = await Promise.all([
