@@ -31,6 +31,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
+    // An idle connection the server drops (a restart, an outage) is re-emitted on the pool as
+    // 'error'; unhandled, that kills the process. The next query connects again.
+    pool.on('error', (err) => this.logger.warn({ err: { message: err.message } }, 'database connection lost'));
   }
 
   /**
