@@ -3,12 +3,13 @@
 // delivers each transition to the matching webhooks through pg-boss (`alert-delivery`: retried
 // with exponential backoff, every attempt recorded).
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { AlertKind, WebhookFormat } from '@kordon/contracts';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { InFlightWork } from '../prisma/in-flight-work';
+import { startBoss } from '../prisma/boss';
 import type { SecretBox } from '../secrets/secret-box';
 import { SECRET_BOX } from '../secrets/secrets.module';
 import { SnapshotEvents } from '../snapshots/snapshot-events';
@@ -144,10 +145,13 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
 
   private queue(): Promise<PgBoss> {
     this.starting ??= (async () => {
-      const boss = new PgBoss({ connectionString: this.config.databaseUrl, schema: 'pgboss', schedule: false, max: 2, application_name: 'kordon-alerts' });
-      boss.on('error', (err: Error) => this.logger.error({ err: { message: err.message } }, 'pg-boss error'));
-      await boss.start();
-      await boss.createQueue(DELIVERY_QUEUE, { name: DELIVERY_QUEUE, policy: 'standard', retryLimit: 5, retryBackoff: true, retryDelay: this.retryDelaySeconds });
+      const boss = await startBoss({
+        databaseUrl: this.config.databaseUrl,
+        max: 2,
+        applicationName: 'kordon-alerts',
+        logger: this.logger,
+        queues: [{ name: DELIVERY_QUEUE, policy: 'standard', retryLimit: 5, retryBackoff: true, retryDelay: this.retryDelaySeconds }],
+      });
       this.boss = boss;
       return boss;
     })();

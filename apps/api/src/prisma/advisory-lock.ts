@@ -8,6 +8,8 @@ export const LOCK_KEYS = {
   retention: 72707371,
   /** Transaction-level: snapshot writers take it shared, retention's content collection exclusive. */
   content: 72707372,
+  /** Held while a process creates its pg-boss queues (concurrent creation deadlocks). */
+  queueSetup: 72707373,
 } as const;
 
 export async function withAdvisoryLock<T>(databaseUrl: string, key: number, fn: () => Promise<T>): Promise<T> {

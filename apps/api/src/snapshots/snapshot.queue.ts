@@ -4,13 +4,14 @@
 // finds its cluster already running is re-queued for later rather than held, so one slow
 // cluster never blocks a worker (a `stately` queue did: its held job stalled every fetch).
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { SnapshotTrigger } from '@prisma/client';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { SnapshotsService } from './snapshots.service';
 import { runWithLogFields } from '../common/log-context';
 import { currentRequestContext } from '../common/request-context';
+import { startBoss } from '../prisma/boss';
 
 export const SNAPSHOT_QUEUE = 'kordon-snapshots';
 const RETRY_WHEN_BUSY_SECONDS = 30;
@@ -56,20 +57,12 @@ export class SnapshotQueue implements OnApplicationBootstrap, OnApplicationShutd
 
   private ensureStarted(): Promise<PgBoss> {
     this.starting ??= (async () => {
-      const boss = new PgBoss({
-        connectionString: this.config.databaseUrl,
-        schema: 'pgboss',
-        schedule: false,
+      const boss = await startBoss({
+        databaseUrl: this.config.databaseUrl,
         max: 4,
-        application_name: 'kordon-queue',
-      });
-      boss.on('error', (err: Error) => this.logger.error({ err: { message: err.message } }, 'pg-boss error'));
-      await boss.start();
-      await boss.createQueue(SNAPSHOT_QUEUE, {
-        name: SNAPSHOT_QUEUE,
-        policy: 'short',
-        retryLimit: 0,
-        expireInSeconds: this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS + WRITE_TIMEOUT_SECONDS + 120,
+        applicationName: 'kordon-queue',
+        logger: this.logger,
+        queues: [{ name: SNAPSHOT_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: this.config.KORDON_SNAPSHOT_TIMEOUT_SECONDS + WRITE_TIMEOUT_SECONDS + 120 }],
       });
       this.boss = boss;
       return boss;
