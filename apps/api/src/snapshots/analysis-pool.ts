@@ -19,6 +19,11 @@ export const IN_THREAD_PODS = 2000;
 
 /** From the sources (swc-node) the thread needs its own compiler hook; from dist/ it loads the .js. */
 const WORKER_FILE = __filename.endsWith('.ts') ? join(__dirname, 'analysis.worker.dev.cjs') : join(__dirname, 'analysis.worker.js');
+// From the sources each thread loads swc's native binding. Loaded by a thread alone, the binding
+// is unloaded when that thread exits (the pool ends idle threads), and that killed the process
+// with SIGSEGV (a vitest fork, after a minute's outage left the thread idle). Loaded here as
+// well, it stays mapped. The compiled build's threads load no native code.
+if (WORKER_FILE.endsWith('.cjs')) require('@swc/core');
 
 export function analysisThreads(config: Pick<AppConfig, 'KORDON_ANALYSIS_THREADS' | 'KORDON_WORKER_CONCURRENCY'>): number {
   const t = config.KORDON_ANALYSIS_THREADS;
@@ -39,6 +44,8 @@ export class AnalysisPool implements OnApplicationBootstrap, OnApplicationShutdo
   /** A process that snapshots on a schedule keeps its threads started, so no snapshot waits for one to boot. */
   private readonly warm: boolean;
   private readonly nice: number;
+  /** An idle thread past this ends (a warm pool keeps its minimum); tests shorten it. */
+  idleTimeoutMs = 60_000;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.nice = config.KORDON_ANALYSIS_NICE;
@@ -88,7 +95,7 @@ export class AnalysisPool implements OnApplicationBootstrap, OnApplicationShutdo
 
   private create(): Piscina {
     const minThreads = this.warm ? this.threads : 0;
-    return new Piscina({ filename: WORKER_FILE, minThreads, maxThreads: this.threads, concurrentTasksPerWorker: this.tasksPerThread, idleTimeout: 60_000, execArgv: [], workerData: { nice: this.nice } satisfies AnalysisThreadData });
+    return new Piscina({ filename: WORKER_FILE, minThreads, maxThreads: this.threads, concurrentTasksPerWorker: this.tasksPerThread, idleTimeout: this.idleTimeoutMs, execArgv: [], workerData: { nice: this.nice } satisfies AnalysisThreadData });
   }
 
   /** The scheduling priority (nice) each running thread has; for tests. */
