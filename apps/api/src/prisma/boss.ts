@@ -1,7 +1,7 @@
 // One way to start pg-boss for the snapshot and alert-delivery queues. pg-boss creates a queue
 // as a partition of its job table: two processes creating queues at once (replicas starting
-// together, or one process's two queues) take the job and queue tables' locks in opposite orders
-// and PostgreSQL kills one with "deadlock detected", which failed a replica's start. Queue
+// together on a new database) wait on each other's locks on the job and queue tables, and
+// PostgreSQL kills one with "deadlock detected", which failed a replica's start. Queue
 // creation therefore runs under a session advisory lock, and only for queues not there yet.
 import type { Logger } from '@nestjs/common';
 import PgBoss from 'pg-boss';

@@ -23,12 +23,16 @@ describe('analysis threads that go idle', () => {
     pools.push(pool);
     pool.idleTimeoutMs = 500;
     const namespaces: number[] = [];
+    const threadsAfterIdle: number[] = [];
     for (let i = 0; i < 3; i++) {
       const out = await pool.run({ source: { kind: 'kubernetes', kubeconfigYaml: kube.kubeconfig() }, at: new Date().toISOString() }, {});
       namespaces.push(out.analysed?.postureRows.length ?? -1);
       // Idle well past the timeout: the thread ends before the next task.
       await new Promise((r) => setTimeout(r, 2_000));
+      threadsAfterIdle.push(pool.liveThreads());
     }
+    // Each idle spell really ended the thread, so each task ran in a new one.
+    expect(threadsAfterIdle).toEqual([0, 0, 0]);
     expect(pool.counts.threaded).toBe(3);
     // The same cluster analysed each time: one posture row per namespace, every time.
     expect(new Set(namespaces).size).toBe(1);

@@ -98,6 +98,11 @@ export class AnalysisPool implements OnApplicationBootstrap, OnApplicationShutdo
     return new Piscina({ filename: WORKER_FILE, minThreads, maxThreads: this.threads, concurrentTasksPerWorker: this.tasksPerThread, idleTimeout: this.idleTimeoutMs, execArgv: [], workerData: { nice: this.nice } satisfies AnalysisThreadData });
   }
 
+  /** Threads running now (idle ones included); for tests. */
+  liveThreads(): number {
+    return this.pool?.threads.length ?? 0;
+  }
+
   /** The scheduling priority (nice) each running thread has; for tests. */
   async priorities(): Promise<number[]> {
     this.pool ??= this.create();
