@@ -6,6 +6,7 @@ import { computeFindings } from './findings';
 import type { ClusterState, NetworkPolicy, PodInfo } from './model';
 import { analyzePosture } from './posture';
 import { analyzeReachability } from './reachability';
+import { randomCluster } from './testing/random-cluster';
 
 const pod = (namespace: string, name: string, labels: Record<string, string>, workload?: string): PodInfo => ({
   namespace,
@@ -191,5 +192,31 @@ describe('diffClusterStates', () => {
     });
     const d = diffClusterStates(side(state()), side(after));
     expect(d.namespaces.map((n) => [n.namespace, n.change])).toEqual([['front', 'removed'], ['new', 'added']]);
+  });
+
+  it('namespace pairs: the compact matrices merged row by row equal a cell-by-cell comparison', () => {
+    // Random clusters of different sizes: namespaces only before, only after, and in both.
+    for (const [a, b, na, nb] of [
+      [11, 12, 20, 26],
+      [13, 14, 30, 18],
+      [15, 15, 25, 25],
+    ] as const) {
+      const before = randomCluster(a, na);
+      const after = randomCluster(b, nb);
+      const d = diffClusterStates(side(before), side(after), { namespacePairLimit: 1_000_000 });
+      const cells = (st: ClusterState) => new Map(analyzeReachability(st).namespaceMatrix().cells.map((c) => [`${c.src}→${c.dst}`, c.conn]));
+      const bc = cells(before);
+      const ac = cells(after);
+      const expected = [...new Set([...bc.keys(), ...ac.keys()])]
+        .filter((k) => (bc.get(k) ?? 'No Connections') !== (ac.get(k) ?? 'No Connections'))
+        .map((k) => ({ pair: k, before: bc.get(k) ?? 'No Connections', after: ac.get(k) ?? 'No Connections' }))
+        .sort((x, y) => {
+          const [xf, xt] = x.pair.split('→');
+          const [yf, yt] = y.pair.split('→');
+          return xf < yf ? -1 : xf > yf ? 1 : xt < yt ? -1 : xt > yt ? 1 : 0;
+        });
+      if (a !== b) expect(expected.length).toBeGreaterThan(0);
+      expect(d.reachability!.namespacePairs.map((p) => ({ pair: `${p.from}→${p.to}`, before: p.before, after: p.after }))).toEqual(expected);
+    }
   });
 });

@@ -6,7 +6,7 @@
 import type { Finding } from './findings';
 import type { ClusterState, CrdPolicy, Labels, NetworkPolicy } from './model';
 import type { ClusterPosture, NamespacePosture } from './posture.types';
-import { ConnectionSet, type Connection, type ReachabilityReport } from './reachability';
+import { ConnectionSet, type Connection, type NamespaceMatrix, type ReachabilityReport } from './reachability';
 import { compileSelector, matchesSelector } from './selectors';
 
 export interface DiffSide {
@@ -393,12 +393,61 @@ const nsOf = (peer: string): string | null => {
  * The pairs whose connections differ, by a merge of the two sorted lists (a 2,000-namespace matrix
  * holds millions of cells: no maps, no key strings). Pairs absent from a list have No Connections.
  */
-/** Pairs whose connections differ, in (from, to) order; causes are attached by the caller to the pairs it lists. */
-function pairDiffs(beforeList: Connection[], afterList: Connection[]): PairDiff[] {
-  const before = sortedPairs(beforeList);
-  const after = sortedPairs(afterList);
+/** The cells of two namespace matrices that differ, merged row by row on their compact form (no cell objects). */
+function matrixPairDiffs(before: NamespaceMatrix, after: NamespaceMatrix): PairDiff[] {
   const out: PairDiff[] = [];
-  const emit = (from: string, to: string, b: string, a: string) => {
+  const emit = pairEmitter(out);
+  const bn = before.namespaces;
+  const an = after.namespaces;
+  const onlyRow = (m: NamespaceMatrix, a: number, side: 'before' | 'after') => {
+    const src = m.namespaces[a];
+    for (let c = m.rowStart[a]; c < m.rowStart[a + 1]; c++) {
+      const dst = m.namespaces[m.cellDst[c]];
+      const conn = m.conns[m.cellConn[c]];
+      if (side === 'before') emit(src, dst, conn, NONE);
+      else emit(src, dst, NONE, conn);
+    }
+  };
+  let x = 0;
+  let y = 0;
+  while (x < bn.length || y < an.length) {
+    const c = x >= bn.length ? 1 : y >= an.length ? -1 : bn[x] < an[y] ? -1 : bn[x] > an[y] ? 1 : 0;
+    if (c < 0) onlyRow(before, x++, 'before');
+    else if (c > 0) onlyRow(after, y++, 'after');
+    else {
+      const src = bn[x];
+      let i = before.rowStart[x];
+      const iEnd = before.rowStart[x + 1];
+      let j = after.rowStart[y];
+      const jEnd = after.rowStart[y + 1];
+      while (i < iEnd || j < jEnd) {
+        const bd = i < iEnd ? bn[before.cellDst[i]] : null;
+        const ad = j < jEnd ? an[after.cellDst[j]] : null;
+        const d = bd === null ? 1 : ad === null ? -1 : bd < ad ? -1 : bd > ad ? 1 : 0;
+        if (d === 0) {
+          const b = before.conns[before.cellConn[i]];
+          const a = after.conns[after.cellConn[j]];
+          if (b !== a) emit(src, bd!, b, a);
+          i++;
+          j++;
+        } else if (d < 0) {
+          emit(src, bd!, before.conns[before.cellConn[i]], NONE);
+          i++;
+        } else {
+          emit(src, ad!, NONE, after.conns[after.cellConn[j]]);
+          j++;
+        }
+      }
+      x++;
+      y++;
+    }
+  }
+  return out;
+}
+
+const pairEmitter =
+  (out: PairDiff[]) =>
+  (from: string, to: string, b: string, a: string): void => {
     const bs = ConnectionSet.parse(b);
     const as = ConnectionSet.parse(a);
     if (bs.equals(as)) return;
@@ -406,6 +455,13 @@ function pairDiffs(beforeList: Connection[], afterList: Connection[]): PairDiff[
     const closed = bs.subtract(as);
     out.push({ from, to, before: b, after: a, opened: opened.isEmpty() ? '' : opened.toString(), closed: closed.isEmpty() ? '' : closed.toString(), causes: [] });
   };
+
+/** Pairs whose connections differ, in (from, to) order; causes are attached by the caller to the pairs it lists. */
+function pairDiffs(beforeList: Connection[], afterList: Connection[]): PairDiff[] {
+  const before = sortedPairs(beforeList);
+  const after = sortedPairs(afterList);
+  const out: PairDiff[] = [];
+  const emit = pairEmitter(out);
   let i = 0;
   let j = 0;
   while (i < before.length || j < after.length) {
@@ -602,7 +658,7 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
     // One analysis on both sides (the same content): nothing can differ, and a large matrix need
     // not be computed, let alone merged.
     const same = before.reachability === after.reachability;
-    const allNamespacePairs = same ? [] : pairDiffs(before.reachability.namespaceMatrix().cells, after.reachability.namespaceMatrix().cells);
+    const allNamespacePairs = same ? [] : matrixPairDiffs(before.reachability.namespaceMatrix(), after.reachability.namespaceMatrix());
     const nsLimit = options.namespacePairLimit ?? DEFAULT_PAIR_LIMIT;
     const namespacePairs = allNamespacePairs.slice(0, nsLimit).map((p) => ({ ...p, causes: causesFor(p.from, p.to) }));
     const wlCause = (src: string, dst: string) => causesFor(nsOf(src) ?? src, nsOf(dst) ?? dst);

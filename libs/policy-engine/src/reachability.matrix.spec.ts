@@ -43,6 +43,11 @@ describe('namespace matrix against its definition', () => {
       const order = matrix.cells.map((c) => [matrix.namespaces.indexOf(c.src), matrix.namespaces.indexOf(c.dst)]);
       for (let i = 1; i < order.length; i++) expect(order[i - 1][0] * 1e6 + order[i - 1][1]).toBeLessThan(order[i][0] * 1e6 + order[i][1]);
       expect(matrix.namespaces).toEqual([...matrix.namespaces].sort());
+      // The compact form is what the cells are read from: connAt answers every ordered pair.
+      expect(matrix.size).toBe(matrix.cells.length);
+      for (const a of matrix.namespaces) for (const b of matrix.namespaces) expect(matrix.connAt(a, b)).toBe(got.get(`${a} ${b}`) ?? null);
+      expect(matrix.connAt('no-such-namespace', matrix.namespaces[0])).toBeNull();
+      expect(JSON.parse(JSON.stringify(matrix))).toEqual({ namespaces: matrix.namespaces, excluded: matrix.excluded, cells: matrix.cells });
     });
   }
 });

@@ -84,9 +84,72 @@ export interface NamespaceMatrix {
   /**
    * Per ordered namespace pair (the diagonal too: between distinct workloads of one namespace),
    * the union of the connections between their workloads. Pairs with No Connections are omitted.
-   * Sorted by src, dst.
+   * Held compactly, row by row: the cells of source `namespaces[a]` are positions
+   * `rowStart[a]` … `rowStart[a + 1] - 1` of `cellDst` (destination position, ascending) and
+   * `cellConn` (index into `conns`, the distinct connection texts).
    */
-  cells: Connection[];
+  conns: readonly string[];
+  rowStart: Int32Array;
+  cellDst: Int32Array;
+  cellConn: Int32Array;
+  /** Number of cells. */
+  size: number;
+  /** The connection text from namespace `src` to `dst`, or null for No Connections. */
+  connAt(src: string, dst: string): string | null;
+  /** The cells as objects, sorted by src, dst: built on first read (a million at 2,000 namespaces). */
+  readonly cells: Connection[];
+}
+
+class CompactNamespaceMatrix implements NamespaceMatrix {
+  private materialized: Connection[] | null = null;
+  private positions: Map<string, number> | null = null;
+  constructor(
+    readonly namespaces: string[],
+    readonly excluded: string[],
+    readonly conns: readonly string[],
+    readonly rowStart: Int32Array,
+    readonly cellDst: Int32Array,
+    readonly cellConn: Int32Array,
+  ) {}
+
+  get size(): number {
+    return this.rowStart[this.namespaces.length];
+  }
+
+  connAt(src: string, dst: string): string | null {
+    this.positions ??= new Map(this.namespaces.map((n, i) => [n, i]));
+    const a = this.positions.get(src);
+    const b = this.positions.get(dst);
+    if (a === undefined || b === undefined) return null;
+    // Binary search of the row's ascending destinations.
+    let lo = this.rowStart[a];
+    let hi = this.rowStart[a + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const d = this.cellDst[mid];
+      if (d === b) return this.conns[this.cellConn[mid]];
+      if (d < b) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return null;
+  }
+
+  get cells(): Connection[] {
+    if (this.materialized) return this.materialized;
+    const { namespaces, rowStart, cellDst, cellConn, conns } = this;
+    const out = new Array<Connection>(this.size);
+    for (let a = 0; a < namespaces.length; a++) {
+      const src = namespaces[a];
+      for (let c = rowStart[a]; c < rowStart[a + 1]; c++) out[c] = { src, dst: namespaces[cellDst[c]], conn: conns[cellConn[c]] };
+    }
+    this.materialized = out;
+    return out;
+  }
+
+  /** What JSON sees: the cells as objects, as before the compact form. */
+  toJSON(): { namespaces: string[]; excluded: string[]; cells: Connection[] } {
+    return { namespaces: this.namespaces, excluded: this.excluded, cells: this.cells };
+  }
 }
 
 export interface ReachabilityWorkload {
@@ -1024,8 +1087,17 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     }
 
     // Each row merges its group's open destinations, its extra cells and the diagonal, in
-    // destination order. Walked twice: to count the cells, then to fill an array of that length.
-    const walkRow = (a: number, emit: ((b: number, n: number) => void) | null): number => {
+    // destination order, into growing typed arrays.
+    const rowExtras: number[][] = names.map((_, a) => (extra[a].size > 0 ? [...extra[a].keys()].sort((x, y) => x - y) : []));
+    const rowDiagonal = new Int32Array(N);
+    for (const a of withClasses) rowDiagonal[a] = numberOf(diagonalBaseline(names[a], nsClasses[a]));
+    const rowStart = new Int32Array(N + 1);
+    let cellDst = new Int32Array(1024);
+    let cellConn = new Int32Array(1024);
+    let c = 0;
+    let nextRow = 0;
+    for (const a of withClasses) {
+      while (nextRow <= a) rowStart[nextRow++] = c;
       const gs = srcGroup[a];
       const base = openTo[gs];
       const row = extra[a];
@@ -1033,7 +1105,15 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       // The diagonal is evaluated on its own: between distinct workloads of the namespace.
       const diag = rowDiagonal[a];
       const rowBase = gs * G;
-      let found = 0;
+      if (c + base.length + more.length + 1 > cellDst.length) {
+        const grown = Math.max(cellDst.length * 2, c + base.length + more.length + 1);
+        const d2 = new Int32Array(grown);
+        d2.set(cellDst);
+        cellDst = d2;
+        const c2 = new Int32Array(grown);
+        c2.set(cellConn);
+        cellConn = c2;
+      }
       let i = 0;
       let j = 0;
       let diagDone = false;
@@ -1050,26 +1130,14 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         }
         if (b === a) diagDone = true;
         if (n !== NONE_N) {
-          found++;
-          if (emit) emit(b, n);
+          cellDst[c] = b;
+          cellConn[c] = n;
+          c++;
         }
       }
-      return found;
-    };
-    const rowExtras: number[][] = names.map((_, a) => (extra[a].size > 0 ? [...extra[a].keys()].sort((x, y) => x - y) : []));
-    const rowDiagonal = new Int32Array(N);
-    for (const a of withClasses) rowDiagonal[a] = numberOf(diagonalBaseline(names[a], nsClasses[a]));
-    let count = 0;
-    for (const a of withClasses) count += walkRow(a, null);
-    const cells: Connection[] = new Array<Connection>(count);
-    let c = 0;
-    for (const a of withClasses) {
-      const src = names[a];
-      walkRow(a, (b, n) => {
-        cells[c++] = { src, dst: names[b], conn: texts[n] };
-      });
     }
-    return { namespaces: names, excluded: names.filter((n) => excluded.has(n)), cells };
+    while (nextRow <= N) rowStart[nextRow++] = c;
+    return new CompactNamespaceMatrix(names, names.filter((n) => excluded.has(n)), texts, rowStart, cellDst.slice(0, c), cellConn.slice(0, c));
   };
 
   /** True when some workload of `a` differs from some workload of `b`. */

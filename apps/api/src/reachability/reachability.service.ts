@@ -145,12 +145,12 @@ export class ReachabilityService {
       }
     }
     connections.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
-    const cell = this.matrixCached(snapshot.id)?.cells.find((c) => c.src === from && c.dst === to);
+    const cell = this.matrixCached(snapshot.id)?.connAt(from, to);
     return {
       snapshot,
       from,
       to,
-      conn: cell?.conn ?? unionText(report, src, dst),
+      conn: cell ?? unionText(report, src, dst),
       connections: explain(report, connections),
       notEvaluated: report.notEvaluated,
     };
