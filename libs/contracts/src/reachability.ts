@@ -51,9 +51,10 @@ export interface ReachabilityWorkloadRef {
 
 export type ReachabilityDirection = 'ingress' | 'egress';
 
-/** A NetworkPolicy by namespace and name. */
+/** A policy by kind (`NetworkPolicy`, `CiliumNetworkPolicy`, `CiliumClusterwideNetworkPolicy`), namespace (null for cluster-wide kinds) and name. */
 export interface ReachabilityPolicyRef {
-  namespace: string;
+  kind: string;
+  namespace: string | null;
   name: string;
 }
 
@@ -65,6 +66,8 @@ export interface ReachabilitySideAllowance {
   defaultAllow: boolean;
   /** Policies selecting this side for the direction whose rules admit the other side on an allowed port. */
   policies: ReachabilityPolicyRef[];
+  /** Policies whose deny rules (Cilium ingressDeny/egressDeny) match the other side: they cut those ports, whatever allows them. */
+  deniedBy: ReachabilityPolicyRef[];
   /** What was not evaluated on this side (CRD policies as `Kind/name`, `hostNetwork`): shown as open. */
   notEvaluated: string[];
 }

@@ -20,6 +20,7 @@ import {
   type LabelLookup,
   type Tri,
 } from './calico-selectors';
+import { ciliumKey, CILIUM_NS_KEY, CILIUM_NS_LABEL_PREFIX, readCiliumRules, type CiliumRules } from './cilium-rules';
 import { parseCidr } from './ip-ranges';
 import type { CrdPolicy, LabelSelector, Labels, Problem } from './model';
 import { DIRECTIONS, type AllowAllReason, type Direction } from './policies';
@@ -49,6 +50,10 @@ export interface CrdSelection {
   scope(namespace: string, namespaceLabels: Labels): Tri;
   /** Positions in `index` (the namespace's pods) selected, for a namespace whose scope is null. */
   selectPods(namespace: string, namespaceLabels: Labels, index: LabelIndex): number[];
+  /** The policy's name as connections' explanations show it. */
+  policy: { kind: CrdPolicyKind; namespace: string | null; name: string };
+  /** Cilium only: the L3/L4 allow and deny rules per direction, which reachability evaluates. */
+  ciliumRules?: CiliumRules;
 }
 
 export interface NotEvaluatedItem {
@@ -79,16 +84,6 @@ export function crdObjectName(policy: CrdPolicy): string {
 const nonEmptyList = (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0;
 
 // ---------------------------------------------------------------- Cilium
-
-const CILIUM_NS_KEY = 'io.kubernetes.pod.namespace';
-const CILIUM_NS_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
-
-function ciliumKey(key: string): string {
-  // `k8s:` and `any:` are source prefixes; pods only carry k8s labels, so both mean the bare key.
-  if (key.startsWith('k8s:')) return key.slice(4);
-  if (key.startsWith('any:')) return key.slice(4);
-  return key;
-}
 
 function isCiliumNamespaceKey(key: string): boolean {
   return key === CILIUM_NS_KEY || key.startsWith(CILIUM_NS_LABEL_PREFIX);
@@ -206,6 +201,10 @@ function readCiliumRule(
     allowAll[d] = [...new Set(allowRules.flatMap((r) => ciliumAllowAll(r, d, clusterWide)))].sort();
   }
   const ownNamespace = clusterWide ? null : (policy.metadata.namespace ?? 'default');
+  // The L3/L4 rules, read here so that what they leave unevaluated (L7, FQDN, …) is listed for
+  // posture and reachability alike.
+  const rules = readCiliumRules(rule, object, ownNamespace, field, problems);
+  for (const reason of rules.notes) out.notEvaluated.push({ object, kind, reason });
   const namespaceMatches = (namespace: string, labels: Labels): boolean => {
     if (ownNamespace !== null && namespace !== ownNamespace) return false;
     const nsLabels = ciliumNamespaceLabels(namespace, labels);
@@ -224,6 +223,8 @@ function readCiliumRule(
       return split.podPart.kind === 'all' ? true : null;
     },
     selectPods: (namespace, labels, index) => (namespaceMatches(namespace, labels) ? index.select(split.podPart) : []),
+    policy: { kind, namespace: ownNamespace, name: String(policy.metadata.name) },
+    ciliumRules: rules,
   });
 }
 
@@ -235,11 +236,6 @@ function readCilium(policy: CrdPolicy, out: CrdReadResult, problems: Problem[]):
   if (!spec && !Array.isArray(specs)) {
     problems.push({ severity: 'error', code: 'invalid-object', message: 'neither spec nor specs is set; not evaluated', object: crdObjectName(policy), field: 'spec' });
   }
-  out.notEvaluated.push({
-    object: crdObjectName(policy),
-    kind: policy.kind,
-    reason: 'counted for isolation and default deny only; L3/L4 allow rules, L7, FQDN and deny rules are not evaluated for reachability yet',
-  });
 }
 
 // ---------------------------------------------------------------- Calico
@@ -354,6 +350,7 @@ function readCalico(policy: CrdPolicy, out: CrdReadResult, problems: Problem[]):
       if (!namespaceAllowed(namespace, labels)) return [];
       return index.all().filter((i) => evaluateCalicoSelector(sel, calicoNamespaceLookup(namespace, labels, index.labelsAt(i))) === true);
     },
+    policy: { kind, namespace: ownNamespace, name: String(policy.metadata.name) },
   });
   if (rules.ingress.concat(rules.egress).some((r) => r && r.action !== 'Allow')) {
     out.notEvaluated.push({ object, kind: policy.kind, reason: 'Deny/Pass/Log actions and policy order are not evaluated; counted for isolation and default deny only' });

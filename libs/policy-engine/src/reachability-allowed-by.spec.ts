@@ -25,8 +25,8 @@ describe('allowedBy', () => {
   it('says allowed by default when no policy selects either side', () => {
     const r = analyzeReachability(state([]));
     expect(r.allowedBy('b/client', 'a/db')).toEqual({
-      egress: { peer: 'b/client', defaultAllow: true, policies: [], notEvaluated: [] },
-      ingress: { peer: 'a/db', defaultAllow: true, policies: [], notEvaluated: [] },
+      egress: { peer: 'b/client', defaultAllow: true, policies: [], deniedBy: [], notEvaluated: [] },
+      ingress: { peer: 'a/db', defaultAllow: true, policies: [], deniedBy: [], notEvaluated: [] },
     });
   });
 
@@ -58,8 +58,8 @@ describe('allowedBy', () => {
     );
     expect(r.between('b/client', 'a/db').toString()).toBe('TCP 5432');
     const a = r.allowedBy('b/client', 'a/db');
-    expect(a.egress.policies).toEqual([{ namespace: 'b', name: 'out' }]);
-    expect(a.ingress.policies).toEqual([{ namespace: 'a', name: 'in-sql' }]);
+    expect(a.egress.policies).toEqual([{ kind: 'NetworkPolicy', namespace: 'b', name: 'out' }]);
+    expect(a.ingress.policies).toEqual([{ kind: 'NetworkPolicy', namespace: 'a', name: 'in-sql' }]);
   });
 
   it('explains external peers with ipBlock rules', () => {
@@ -68,6 +68,6 @@ describe('allowedBy', () => {
     expect(into.conn).toBe('All Connections');
     const a = r.allowedBy(into.src, into.dst);
     expect(a.egress.peer).toBeNull();
-    expect(a.ingress.policies).toEqual([{ namespace: 'a', name: 'from-lb' }]);
+    expect(a.ingress.policies).toEqual([{ kind: 'NetworkPolicy', namespace: 'a', name: 'from-lb' }]);
   });
 });

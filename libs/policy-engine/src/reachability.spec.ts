@@ -354,11 +354,18 @@ describe('workloads, listing and queries', () => {
     expect(r.between('shop/api', 'shop/web').toString()).toBe('TCP 8080');
   });
 
-  it('a CRD-isolated direction is not evaluated: shown as allowing everything, and said so', () => {
+  it('a Calico-isolated direction is not evaluated: shown as allowing everything, and said so', () => {
+    const crd: CrdPolicy = { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'lock', namespace: 'a' }, spec: { selector: "app == 'db'", types: ['Ingress'] } };
+    const r = analyzeReachability(cluster([], { crdPolicies: [crd], networkProfile: { networkPolicy: 'calico' } }));
+    expect(r.between('c/client', 'a/db').toString()).toBe('All Connections');
+    expect(r.notEvaluated).toContainEqual(expect.objectContaining({ object: 'a/db', kind: 'Workload', reason: expect.stringMatching(/^ingress is isolated by CalicoNetworkPolicy\/lock.*upper bound/) }));
+  });
+
+  it('a Cilium-isolated direction is evaluated: `ingress: [{}]` isolates and allows nothing', () => {
     const crd: CrdPolicy = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'lock', namespace: 'a' }, spec: { endpointSelector: { matchLabels: { app: 'db' } }, ingress: [{}] } };
     const r = analyzeReachability(cluster([], { crdPolicies: [crd], networkProfile: { networkPolicy: 'cilium' } }));
-    expect(r.between('c/client', 'a/db').toString()).toBe('All Connections');
-    expect(r.notEvaluated).toContainEqual(expect.objectContaining({ object: 'a/db', kind: 'Workload', reason: expect.stringMatching(/^ingress is isolated by CiliumNetworkPolicy\/lock.*upper bound/) }));
+    expect(r.between('c/client', 'a/db').toString()).toBe('No Connections');
+    expect(r.notEvaluated).toEqual([]);
   });
 
   it('hostNetwork pods are never isolated, and said so', () => {

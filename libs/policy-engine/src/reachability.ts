@@ -18,10 +18,13 @@
 //   one namespace are named `namespace/name[Kind]` to keep them apart.
 // - A workload to itself is not listed (a pod may always reach itself; replicas of one workload
 //   are not pairs either).
-// - A direction that a Cilium or Calico CRD policy isolates is not evaluated: their allow and
-//   deny rules are out of scope, so that direction is shown as allowing everything (an upper
-//   bound: "may reach"), and listed in `notEvaluated`. hostNetwork pods are never isolated (no AKS
-//   engine enforces policies on them), as in posture.
+// - Cilium policies (CNP, CCNP) are evaluated at L3/L4 with NetworkPolicies as policy units
+//   (cilium-rules.ts): allows add up across all of them, ingressDeny/egressDeny win over every
+//   allow, enableDefaultDeny false adds allows without isolating. L7 rules, toFQDNs and
+//   service-account selectors are listed in `notEvaluated` (the L4 connection is shown).
+// - A direction that a Calico policy isolates is not evaluated yet: shown as allowing everything
+//   (an upper bound: "may reach"), and listed in `notEvaluated`. hostNetwork pods are never
+//   isolated (no AKS engine enforces policies on them), as in posture.
 // - ipBlocks never match pods and selectors never match addresses. A named port never matches an
 //   external address (it has no container ports).
 
@@ -50,8 +53,10 @@ export interface Connection {
 }
 
 /** A NetworkPolicy named by namespace and name. */
+/** A policy by kind, namespace (null for cluster-wide kinds) and name. */
 export interface PolicyName {
-  namespace: string;
+  kind: string;
+  namespace: string | null;
   name: string;
 }
 
@@ -67,6 +72,8 @@ export interface SideAllowance {
   defaultAllow: boolean;
   /** Policies selecting this side for the direction whose rules admit the other side on some allowed port. */
   policies: PolicyName[];
+  /** Policies whose deny rules (Cilium ingressDeny/egressDeny) cut ports off this connection. */
+  deniedBy: PolicyName[];
   /** Not evaluated on this side: CRD policies (`Kind/name`) or hostNetwork; shown as open. */
   notEvaluated: string[];
 }
@@ -290,7 +297,9 @@ interface Endpoint {
   ports: readonly ContainerPort[];
   hostNetwork: boolean;
   workload: number;
+  /** Policy units (NetworkPolicies, then Cilium rules) selecting this endpoint per direction. */
   selecting: Record<Direction, number[]>;
+  /** Calico policies isolating it: not evaluated (an upper bound). */
   crd: Record<Direction, string[]>;
   members: number[];
   cls: number;
@@ -300,14 +309,33 @@ interface Cls {
   id: number;
   open: Record<Direction, boolean>;
   entries: Record<Direction, number[]>;
+  /** Deny entries (Cilium ingressDeny/egressDeny), in force whether or not the direction is isolated. */
+  denies: Record<Direction, number[]>;
   members: Set<number>;
   portsSig: number;
   ports: readonly ContainerPort[];
-  /** Id of the set of specs of catch-all entries (any / allPods) per direction. */
+  /** Id of the catch-all allow and deny specs (entries to any / allPods) per direction. */
   catchAll: Record<Direction, number>;
   /** Namespace → workloads of this class there. */
   byNamespace: Map<string, number[]>;
 }
+
+/** A NetworkPolicy or one Cilium rule, as reachability evaluates it. */
+interface PolicyUnit {
+  name: PolicyName;
+  /** Selecting an endpoint isolates it in this direction (Cilium: unless enableDefaultDeny is false). */
+  isolates: Record<Direction, boolean>;
+  allow: Record<Direction, readonly NormalizedRule[]>;
+  /** Cilium ingressDeny/egressDeny: win over every allow. */
+  deny: Record<Direction, readonly NormalizedRule[]>;
+}
+
+interface UnitEntries {
+  allow: Record<Direction, number[]>;
+  deny: Record<Direction, number[]>;
+}
+
+const NO_RULES: Record<Direction, readonly NormalizedRule[]> = { ingress: [], egress: [] };
 
 const TERMINATED: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -370,6 +398,15 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     ensureNs(p.namespace);
     policies.push(p);
   }
+  // Policy units: every NetworkPolicy (index = its position), then every Cilium rule. A unit that
+  // selects an endpoint in a direction isolates it there (unless it is a Cilium rule with
+  // enableDefaultDeny false), adds its allow rules, and its deny rules win over every allow.
+  const units: PolicyUnit[] = policies.map((policy) => ({
+    name: { kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name },
+    isolates: { ingress: policy.policyTypes.includes('ingress'), egress: policy.policyTypes.includes('egress') },
+    allow: policy.rules,
+    deny: NO_RULES,
+  }));
 
   // ---- workloads and endpoints
   const workloads: WorkloadData[] = [];
@@ -477,7 +514,8 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   const nsNames = [...nsLabels.keys()];
   const nsIndex = new LabelIndex(nsNames.map((n) => nsLabels.get(n)!));
 
-  // ---- selection by NetworkPolicies, then by CRD policies (not evaluated beyond isolation)
+  // ---- selection by NetworkPolicies, then by CRD policies: Cilium rules are evaluated; Calico
+  // policies isolate without being evaluated (an upper bound, listed in notEvaluated).
   policies.forEach((policy, pi) => {
     if (policy.policyTypes.length === 0) return;
     for (const e of selectIn(policy.namespace, policy.podSelector)) {
@@ -487,7 +525,19 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   const crd = readCrdPolicies(state.crdPolicies ?? [], enforcement.engine, problems);
   notEvaluated.push(...crd.notEvaluated);
   for (const sel of crd.selections) {
-    const directions = DIRECTIONS.filter((d) => sel.isolates[d]);
+    let unit = -1;
+    let directions: Direction[];
+    if (sel.ciliumRules) {
+      const read = sel.ciliumRules;
+      directions = DIRECTIONS.filter((d) => sel.isolates[d] || read.rules[d].allow.length > 0 || read.rules[d].deny.length > 0);
+      unit = units.length;
+      units.push({
+        name: sel.policy,
+        isolates: sel.isolates,
+        allow: { ingress: read.rules.ingress.allow, egress: read.rules.egress.allow },
+        deny: { ingress: read.rules.ingress.deny, egress: read.rules.egress.deny },
+      });
+    } else directions = DIRECTIONS.filter((d) => sel.isolates[d]);
     if (directions.length === 0) continue;
     const candidates = sel.namespace !== null ? (nsLabels.has(sel.namespace) ? [sel.namespace] : []) : nsNames;
     for (const ns of candidates) {
@@ -503,7 +553,8 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         if (!index) indexes.set(ns, (index = new LabelIndex(global.map((i) => endpoints[i].labels))));
         chosen = sel.selectPods(ns, labels, index).map((i) => global[i]);
       }
-      for (const e of chosen) for (const d of directions) endpoints[e].crd[d].push(sel.ref);
+      if (unit >= 0) for (const e of chosen) for (const d of directions) endpoints[e].selecting[d].push(unit);
+      else for (const e of chosen) for (const d of directions) endpoints[e].crd[d].push(sel.ref);
     }
   }
 
@@ -566,41 +617,48 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     }
     return { kind: 'peer', id };
   };
-  // Entries per policy and direction, computed once for the policies that select something.
-  const policyEntries = new Map<number, Record<Direction, number[]>>();
-  const entriesOfPolicy = (pi: number): Record<Direction, number[]> => {
-    let out = policyEntries.get(pi);
-    if (out) return out;
-    out = { ingress: [], egress: [] };
-    const policy = policies[pi];
-    for (const d of policy.policyTypes) {
-      for (const rule of policy.rules[d]) {
-        const spec = specOf(rule);
-        if (rule.allPeers) {
-          out[d].push(entryOf({ kind: 'any' }, spec));
-          continue;
-        }
-        for (const peer of rule.peers) {
-          const target = peerTarget(peer);
-          if (target) out[d].push(entryOf(target, spec));
-        }
+  // Allow and deny entries per unit and direction, computed once for the units that select something.
+  const unitEntries = new Map<number, UnitEntries>();
+  const entriesOfRules = (rules: readonly NormalizedRule[]): number[] => {
+    const out: number[] = [];
+    for (const rule of rules) {
+      const spec = specOf(rule);
+      if (rule.allPeers) {
+        out.push(entryOf({ kind: 'any' }, spec));
+        continue;
+      }
+      for (const peer of rule.peers) {
+        const target = peerTarget(peer);
+        if (target) out.push(entryOf(target, spec));
       }
     }
-    policyEntries.set(pi, out);
     return out;
   };
-  for (const e of endpoints) for (const d of DIRECTIONS) for (const pi of e.selecting[d]) entriesOfPolicy(pi);
+  const entriesOfUnit = (u: number): UnitEntries => {
+    let out = unitEntries.get(u);
+    if (out) return out;
+    const unit = units[u];
+    out = {
+      allow: { ingress: entriesOfRules(unit.allow.ingress), egress: entriesOfRules(unit.allow.egress) },
+      deny: { ingress: entriesOfRules(unit.deny.ingress), egress: entriesOfRules(unit.deny.egress) },
+    };
+    unitEntries.set(u, out);
+    return out;
+  };
+  for (const e of endpoints) for (const d of DIRECTIONS) for (const u of e.selecting[d]) entriesOfUnit(u);
 
   // ---- classes
   const portsInterner = new Interner();
   const catchAllInterner = new Interner();
-  const catchAllSpecs: number[][] = [];
-  const catchAllOf = (specIds: number[]): number => {
-    const sorted = [...new Set(specIds)].sort((a, b) => a - b);
-    const id = catchAllInterner.id(sorted.join(','));
-    if (id === catchAllSpecs.length) catchAllSpecs.push(sorted);
+  const catchAllSpecs: { allow: number[]; deny: number[] }[] = [];
+  const catchAllOf = (allowSpecs: number[], denySpecs: number[]): number => {
+    const allow = [...new Set(allowSpecs)].sort((a, b) => a - b);
+    const deny = [...new Set(denySpecs)].sort((a, b) => a - b);
+    const id = catchAllInterner.id(deny.length === 0 ? allow.join(',') : `${allow.join(',')}-${deny.join(',')}`);
+    if (id === catchAllSpecs.length) catchAllSpecs.push({ allow, deny });
     return id;
   };
+  const isCatchAll = (x: number) => entries[x].target.kind === 'any' || entries[x].target.kind === 'allPods';
   const classInterner = new Interner();
   const classes: Cls[] = [];
   const crdNotes = new Map<string, Set<string>>();
@@ -611,6 +669,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   for (const e of endpoints) {
     const open = { ingress: false, egress: false };
     const entryIds: Record<Direction, number[]> = { ingress: [], egress: [] };
+    const denyIds: Record<Direction, number[]> = { ingress: [], egress: [] };
     for (const d of DIRECTIONS) {
       if (e.crd[d].length > 0) {
         const key = `${e.workload}\u0000${d}`;
@@ -619,12 +678,28 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         for (const r of e.crd[d]) refs.add(r);
       }
       if (e.hostNetwork && (e.selecting[d].length > 0 || e.crd[d].length > 0)) hostNetworkWorkloads.add(e.workload);
-      if (e.selecting[d].length === 0 || e.hostNetwork || e.crd[d].length > 0) {
+      const selecting = e.selecting[d];
+      if (selecting.length === 0 || e.hostNetwork || e.crd[d].length > 0) {
+        open[d] = true;
+        continue;
+      }
+      let isolated = false;
+      let denies: Set<number> | null = null;
+      for (const u of selecting) {
+        if (units[u].isolates[d]) isolated = true;
+        const deny = unitEntries.get(u)!.deny[d];
+        if (deny.length > 0) {
+          denies ??= new Set();
+          for (const id of deny) denies.add(id);
+        }
+      }
+      if (denies) denyIds[d] = [...denies].sort((a, b) => a - b);
+      if (!isolated) {
         open[d] = true;
         continue;
       }
       const ids = new Set<number>();
-      for (const pi of e.selecting[d]) for (const id of policyEntries.get(pi)![d]) ids.add(id);
+      for (const u of selecting) for (const id of unitEntries.get(u)!.allow[d]) ids.add(id);
       entryIds[d] = [...ids].sort((a, b) => a - b);
     }
     const members = [...new Set(e.members)].sort((a, b) => a - b);
@@ -633,16 +708,15 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       lastPortsSig = portsInterner.id(portsKey(e.ports));
     }
     const portsSig = lastPortsSig;
-    const sig = (d: Direction) => (open[d] ? 'open' : entryIds[d].join(','));
+    const sig = (d: Direction) => (open[d] ? 'open' : entryIds[d].join(',')) + (denyIds[d].length > 0 ? `-${denyIds[d].join(',')}` : '');
     const id = classInterner.id(`${sig('ingress')}/${sig('egress')}/${members.join(',')}/${portsSig}`);
     if (id === classes.length) {
       const catchAll = {} as Record<Direction, number>;
       for (const d of DIRECTIONS) {
-        catchAll[d] = open[d]
-          ? catchAllOf([ALL_SPEC])
-          : catchAllOf(entryIds[d].filter((x) => entries[x].target.kind === 'any' || entries[x].target.kind === 'allPods').map((x) => entries[x].spec));
+        const denySpecs = denyIds[d].filter(isCatchAll).map((x) => entries[x].spec);
+        catchAll[d] = open[d] ? catchAllOf([ALL_SPEC], denySpecs) : catchAllOf(entryIds[d].filter(isCatchAll).map((x) => entries[x].spec), denySpecs);
       }
-      classes.push({ id, open, entries: entryIds, members: new Set(members), portsSig, ports: e.ports, catchAll, byNamespace: new Map() });
+      classes.push({ id, open, entries: entryIds, denies: denyIds, members: new Set(members), portsSig, ports: e.ports, catchAll, byNamespace: new Map() });
     }
     e.cls = id;
     const cls = classes[id];
@@ -681,16 +755,51 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     if (!v) resolveMemo.set(key, (v = ruleConnections(s.rule, cls.ports)));
     return v;
   };
+  const unionOf = (specIds: readonly number[], dst: Cls): ConnectionSet => {
+    let v = ConnectionSet.none();
+    for (const spec of specIds) v = v.union(resolve(spec, dst));
+    return v;
+  };
   const catchAllMemo = new Map<number, ConnectionSet>();
+  /** What a catch-all set lets through to `dst`: its allows less its denies. */
   const catchAllAt = (catchAll: number, dst: Cls): ConnectionSet => {
     const key = catchAll * P + dst.portsSig;
     let v = catchAllMemo.get(key);
     if (!v) {
-      v = ConnectionSet.none();
-      for (const spec of catchAllSpecs[catchAll]) v = v.union(resolve(spec, dst));
+      const c = catchAllSpecs[catchAll];
+      v = unionOf(c.allow, dst);
+      if (c.deny.length > 0) v = v.subtract(unionOf(c.deny, dst));
       catchAllMemo.set(key, v);
     }
     return v;
+  };
+  /** One side of a class pair: allows (catch-all, then entries naming the peer) less denies. */
+  const sideConn = (self: Cls, d: Direction, peer: Cls, dst: Cls): ConnectionSet => {
+    const c = catchAllSpecs[self.catchAll[d]];
+    const denies = self.denies[d];
+    if (denies.length === 0) {
+      let v = catchAllAt(self.catchAll[d], dst);
+      if (!self.open[d] && !v.isAll()) {
+        for (const id of self.entries[d]) {
+          const t = entries[id].target;
+          if (t.kind === 'peer' && peer.members.has(t.id)) v = v.union(resolve(entries[id].spec, dst));
+        }
+      }
+      return v;
+    }
+    let v = unionOf(c.allow, dst);
+    if (!self.open[d] && !v.isAll()) {
+      for (const id of self.entries[d]) {
+        const t = entries[id].target;
+        if (t.kind === 'peer' && peer.members.has(t.id)) v = v.union(resolve(entries[id].spec, dst));
+      }
+    }
+    let cut = unionOf(c.deny, dst);
+    for (const id of denies) {
+      const t = entries[id].target;
+      if (t.kind === 'peer' && peer.members.has(t.id)) cut = cut.union(resolve(entries[id].spec, dst));
+    }
+    return v.subtract(cut);
   };
   const K = classes.length;
   const pairMemo = new Map<number, ConnectionSet>();
@@ -698,24 +807,8 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     const key = src.id * K + dst.id;
     let v = pairMemo.get(key);
     if (v) return v;
-    let egress = catchAllAt(src.catchAll.egress, dst);
-    if (!src.open.egress && !egress.isAll()) {
-      for (const id of src.entries.egress) {
-        const t = entries[id].target;
-        if (t.kind === 'peer' && dst.members.has(t.id)) egress = egress.union(resolve(entries[id].spec, dst));
-      }
-    }
-    let ingress = ConnectionSet.none();
-    if (!egress.isEmpty()) {
-      ingress = catchAllAt(dst.catchAll.ingress, dst);
-      if (!dst.open.ingress && !ingress.isAll()) {
-        for (const id of dst.entries.ingress) {
-          const t = entries[id].target;
-          if (t.kind === 'peer' && src.members.has(t.id)) ingress = ingress.union(resolve(entries[id].spec, dst));
-        }
-      }
-    }
-    v = egress.intersect(ingress);
+    const egress = sideConn(src, 'egress', dst, dst);
+    v = egress.isEmpty() ? egress : egress.intersect(sideConn(dst, 'ingress', src, dst));
     pairMemo.set(key, v);
     return v;
   };
@@ -755,18 +848,18 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     const key = `${cls.id}|${range}|${d}`;
     let v = externalMemo.get(key);
     if (v) return v;
-    if (cls.open[d]) v = ConnectionSet.all();
-    else {
-      const blocks = rangeBounds[range].blocks;
-      v = ConnectionSet.none();
-      for (const id of cls.entries[d]) {
+    const blocks = rangeBounds[range].blocks;
+    // Egress to an address: no container ports there. Ingress from it: ours.
+    const matching = (ids: readonly number[]): ConnectionSet => {
+      let acc = ConnectionSet.none();
+      for (const id of ids) {
         const t = entries[id].target;
-        if (t.kind === 'any' || (t.kind === 'ipBlock' && blocks.includes(t.id))) {
-          // Egress to an address: no container ports there. Ingress from it: ours.
-          v = v.union(resolve(entries[id].spec, d === 'egress' ? null : cls));
-        }
+        if (t.kind === 'any' || (t.kind === 'ipBlock' && blocks.includes(t.id))) acc = acc.union(resolve(entries[id].spec, d === 'egress' ? null : cls));
       }
-    }
+      return acc;
+    };
+    v = cls.open[d] ? ConnectionSet.all() : matching(cls.entries[d]);
+    if (cls.denies[d].length > 0 && !v.isEmpty()) v = v.subtract(matching(cls.denies[d]));
     externalMemo.set(key, v);
     return v;
   };
@@ -881,41 +974,42 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     others: { endpoint: number }[] | { range: number }[],
     allowed: ConnectionSet,
   ): SideAllowance => {
-    const out: SideAllowance = { peer: peerId, defaultAllow: false, policies: [], notEvaluated: [] };
+    const out: SideAllowance = { peer: peerId, defaultAllow: false, policies: [], deniedBy: [], notEvaluated: [] };
     const seen = new Set<number>();
+    const cutBy = new Set<number>();
     const notes = new Set<string>();
+    const list = others as ({ endpoint: number } | { range: number })[];
+    /** Whether entry `id` admits some other-side peer on ports that `within` holds. */
+    const admitsSome = (ep: Endpoint, id: number, within: ConnectionSet | null): boolean =>
+      list.some((o) => {
+        if (!entryAdmits(id, o)) return false;
+        // Ports are the destination's: ours for ingress, the other side's for egress.
+        const dstPorts: readonly ContainerPort[] | null = d === 'ingress' ? ep.ports : 'endpoint' in o ? endpoints[o.endpoint].ports : null;
+        const s = specs[entries[id].spec];
+        const set = s.fixed ?? ruleConnections(s.rule, dstPorts);
+        return within === null ? !set.isEmpty() : !set.intersect(within).isEmpty();
+      });
     for (const e of self) {
       const ep = endpoints[e];
       if (ep.crd[d].length > 0) ep.crd[d].forEach((r) => notes.add(r));
       if (ep.hostNetwork && (ep.selecting[d].length > 0 || ep.crd[d].length > 0)) notes.add('hostNetwork');
-      if (ep.selecting[d].length === 0) {
-        if (ep.crd[d].length === 0) out.defaultAllow = true;
-        continue;
-      }
       if (ep.hostNetwork || ep.crd[d].length > 0) continue;
-      for (const pi of ep.selecting[d]) {
-        if (seen.has(pi)) continue;
-        const admits = policyEntries.get(pi)![d].some((id) =>
-          (others as ({ endpoint: number } | { range: number })[]).some((o) => {
-            if (!entryAdmits(id, o)) return false;
-            // Ports are the destination's: ours for ingress, the other side's for egress.
-            const dstPorts: readonly ContainerPort[] | null =
-              d === 'ingress' ? ep.ports : 'endpoint' in o ? endpoints[o.endpoint].ports : null;
-            const s = specs[entries[id].spec];
-            const set = s.fixed ?? ruleConnections(s.rule, dstPorts);
-            return !set.intersect(allowed).isEmpty();
-          }),
-        );
-        if (admits) seen.add(pi);
+      const isolated = ep.selecting[d].some((u) => units[u].isolates[d]);
+      if (!isolated) out.defaultAllow = true;
+      for (const u of ep.selecting[d]) {
+        const ue = unitEntries.get(u)!;
+        if (isolated && !seen.has(u) && ue.allow[d].some((id) => admitsSome(ep, id, allowed))) seen.add(u);
+        if (!cutBy.has(u) && ue.deny[d].some((id) => admitsSome(ep, id, null))) cutBy.add(u);
       }
     }
-    out.policies = [...seen]
-      .map((pi) => ({ namespace: policies[pi].namespace, name: policies[pi].name }))
-      .sort((x, y) => byString(x.namespace, y.namespace) || byString(x.name, y.name));
+    const named = (set: Set<number>): PolicyName[] =>
+      [...set].map((u) => units[u].name).sort((x, y) => byString(x.kind, y.kind) || byString(x.namespace ?? '', y.namespace ?? '') || byString(x.name, y.name));
+    out.policies = named(seen);
+    out.deniedBy = named(cutBy);
     out.notEvaluated = [...notes].sort(byString);
     return out;
   };
-  const external = (): SideAllowance => ({ peer: null, defaultAllow: false, policies: [], notEvaluated: [] });
+  const external = (): SideAllowance => ({ peer: null, defaultAllow: false, policies: [], deniedBy: [], notEvaluated: [] });
   const allowedBy = (src: string, dst: string): ConnectionAllowance => {
     const allowed = between(src, dst);
     const s = workloadById.get(src);
@@ -996,6 +1090,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       return list;
     };
     const special = new Set<number>();
+    const denied = new Set<number>();
     for (const cls of classes) {
       if (!cls.open.egress) {
         for (const id of cls.entries.egress) {
@@ -1008,6 +1103,16 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
           const t = entries[id].target;
           if (t.kind === 'peer') for (const c1 of peerClasses(t.id)) special.add(c1 * K + cls.id);
         }
+      }
+      // Deny entries naming a peer cut those pairs below the baseline, isolated or not: their
+      // namespace cells are evaluated exactly (the baseline ∪ extras merge only adds).
+      for (const id of cls.denies.egress) {
+        const t = entries[id].target;
+        if (t.kind === 'peer') for (const c2 of peerClasses(t.id)) denied.add(cls.id * K + c2);
+      }
+      for (const id of cls.denies.ingress) {
+        const t = entries[id].target;
+        if (t.kind === 'peer') for (const c1 of peerClasses(t.id)) denied.add(c1 * K + cls.id);
       }
     }
     // Connection sets numbered by value (equal sets share a number), so that unions are
@@ -1074,6 +1179,28 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       }
     }
 
+    // Cells holding a denied class pair: the union over their class pairs, computed exactly.
+    const exact: Map<number, number>[] = names.map(() => new Map());
+    for (const key of denied) {
+      const n1 = classNs[Math.floor(key / K)];
+      const n2 = classNs[key % K];
+      for (const ai of n1.pos) for (const bi of n2.pos) exact[ai].set(bi, -1);
+    }
+    for (let ai = 0; ai < N; ai++) {
+      for (const bi of exact[ai].keys()) {
+        let acc = ConnectionSet.none();
+        outer: for (const c1 of nsClasses[ai]) {
+          const w1 = classes[c1].byNamespace.get(names[ai])!;
+          for (const c2 of nsClasses[bi]) {
+            if (ai === bi && !distinctWorkloads(w1, classes[c2].byNamespace.get(names[bi])!)) continue;
+            acc = acc.union(classConn(classes[c1], classes[c2]));
+            if (acc.isAll()) break outer;
+          }
+        }
+        exact[ai].set(bi, numberOf(acc));
+      }
+    }
+
     // Per source group: the destinations whose baseline is not empty, ascending.
     const SG = srcGroups.length;
     const baselineN = new Int32Array(SG * G);
@@ -1088,7 +1215,9 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
 
     // Each row merges its group's open destinations, its extra cells and the diagonal, in
     // destination order, into growing typed arrays.
-    const rowExtras: number[][] = names.map((_, a) => (extra[a].size > 0 ? [...extra[a].keys()].sort((x, y) => x - y) : []));
+    const rowExtras: number[][] = names.map((_, a) =>
+      extra[a].size > 0 || exact[a].size > 0 ? [...new Set([...extra[a].keys(), ...exact[a].keys()])].sort((x, y) => x - y) : [],
+    );
     const rowDiagonal = new Int32Array(N);
     for (const a of withClasses) rowDiagonal[a] = numberOf(diagonalBaseline(names[a], nsClasses[a]));
     const rowStart = new Int32Array(N + 1);
@@ -1101,6 +1230,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       const gs = srcGroup[a];
       const base = openTo[gs];
       const row = extra[a];
+      const exactRow = exact[a];
       const more = rowExtras[a];
       // The diagonal is evaluated on its own: between distinct workloads of the namespace.
       const diag = rowDiagonal[a];
@@ -1125,7 +1255,9 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         let n = b === a ? diag : b === bi ? baselineN[rowBase + dstGroup[b]] : NONE_N;
         if (b === bi) i++;
         if (b === bj) {
-          n = unionN(n, row.get(b)!);
+          const x = exactRow.get(b);
+          if (x !== undefined) n = x;
+          else n = unionN(n, row.get(b)!);
           j++;
         }
         if (b === a) diagDone = true;

@@ -137,12 +137,12 @@ describe('reachability endpoints', () => {
   it('says which policies allow each connection, and when none selects a side', async () => {
     const res = await http().get(`/api/clusters/${clusterId}/reachability/workloads/shop/api/ingress`).set(auth).expect(200);
     expect(res.body.connections[0].allowedBy).toEqual({
-      egress: { peer: 'shop/frontend', defaultAllow: true, policies: [], notEvaluated: [] },
-      ingress: { peer: 'shop/api', defaultAllow: false, policies: [{ namespace: 'shop', name: 'api-from-frontend' }], notEvaluated: [] },
+      egress: { peer: 'shop/frontend', defaultAllow: true, policies: [], deniedBy: [], notEvaluated: [] },
+      ingress: { peer: 'shop/api', defaultAllow: false, policies: [{ kind: 'NetworkPolicy', namespace: 'shop', name: 'api-from-frontend' }], deniedBy: [], notEvaluated: [] },
     });
     const out = await http().get(`/api/clusters/${clusterId}/reachability/workloads/shop/frontend/egress`).set(auth).expect(200);
     const external = out.body.connections.find((c: { dst: string }) => /^\d/.test(c.dst));
-    expect(external.allowedBy.ingress).toEqual({ peer: null, defaultAllow: false, policies: [], notEvaluated: [] });
+    expect(external.allowedBy.ingress).toEqual({ peer: null, defaultAllow: false, policies: [], deniedBy: [], notEvaluated: [] });
     expect(external.allowedBy.egress.defaultAllow).toBe(true);
   });
 
@@ -154,7 +154,7 @@ describe('reachability endpoints', () => {
     expect(res.body).toMatchObject({ from: 'shop', to: 'shop', snapshot: { id: after.id } });
     expect(res.body.conn).toBe(engine.namespaceMatrix().cells.find((c) => c.src === 'shop' && c.dst === 'shop')!.conn);
     const api = res.body.connections.find((c: { dst: string }) => c.dst === 'shop/api');
-    expect(api.allowedBy.ingress.policies).toEqual([{ namespace: 'shop', name: 'api-from-frontend' }]);
+    expect(api.allowedBy.ingress.policies).toEqual([{ kind: 'NetworkPolicy', namespace: 'shop', name: 'api-from-frontend' }]);
     const none = await http().get(`/api/clusters/${clusterId}/reachability/pairs/shop/data`).set(auth).expect(200);
     expect(none.body).toMatchObject({ conn: 'No Connections', connections: [] });
     const old = await http().get(`/api/clusters/${clusterId}/reachability/pairs/shop/data`).query({ at: new Date(before.at.getTime() + 1).toISOString() }).set(auth).expect(200);

@@ -83,7 +83,8 @@ export class ReachabilityWorkloadRefDto implements ReachabilityWorkloadRef {
 }
 
 export class ReachabilityPolicyRefDto implements ReachabilityPolicyRef {
-  @ApiProperty() namespace!: string;
+  @ApiProperty({ example: 'NetworkPolicy', description: 'NetworkPolicy, CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy' }) kind!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null for cluster-wide kinds' }) namespace!: string | null;
   @ApiProperty() name!: string;
 }
 
@@ -91,6 +92,7 @@ export class ReachabilitySideAllowanceDto implements ReachabilitySideAllowance {
   @ApiProperty({ type: String, nullable: true, description: 'The workload of this side; null for an external range' }) peer!: string | null;
   @ApiProperty({ description: 'Some pod of this side is not isolated in this direction: allowed by default' }) defaultAllow!: boolean;
   @ApiProperty({ type: [ReachabilityPolicyRefDto], description: 'Policies selecting this side for the direction whose rules admit the other side on an allowed port' }) policies!: ReachabilityPolicyRefDto[];
+  @ApiProperty({ type: [ReachabilityPolicyRefDto], description: 'Policies whose deny rules (Cilium ingressDeny/egressDeny) match the other side and cut those ports' }) deniedBy!: ReachabilityPolicyRefDto[];
   @ApiProperty({ type: [String], description: 'Not evaluated here (CRD policies `Kind/name`, `hostNetwork`)' }) notEvaluated!: string[];
 }
 

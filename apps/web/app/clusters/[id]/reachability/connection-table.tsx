@@ -1,30 +1,45 @@
 // A list of connections with the policies that allow each: egress at the source, ingress at
 // the destination ("no policy selects it: allowed by default" when that side is not isolated).
-import type { ExplainedConnection, ReachabilitySideAllowance } from '@kordon/contracts';
+import type { ExplainedConnection, ReachabilityPolicyRef, ReachabilitySideAllowance } from '@kordon/contracts';
 import Link from 'next/link';
 import { withAt } from '../../../../lib/as-of';
+
+/** A policy named in an explanation: a link to its page when it lives in a namespace. */
+function PolicyLink({ p, clusterId, at }: { p: ReachabilityPolicyRef; clusterId: string; at: string | null }) {
+  const label = p.kind === 'NetworkPolicy' ? `${p.namespace}/${p.name}` : p.namespace === null ? `${p.kind} ${p.name}` : `${p.kind} ${p.namespace}/${p.name}`;
+  if (p.namespace === null) return <span className="policy-name">{label}</span>;
+  return (
+    <Link
+      href={withAt(`/clusters/${clusterId}/namespaces/${encodeURIComponent(p.namespace)}/policies/${encodeURIComponent(p.name)}?kind=${encodeURIComponent(p.kind)}`, at)}
+      prefetch={false}
+      className="policy-name"
+    >
+      {label}
+    </Link>
+  );
+}
+
+const policyKey = (p: ReachabilityPolicyRef) => `${p.kind}/${p.namespace ?? ''}/${p.name}`;
 
 function Side({ side, dir, clusterId, at }: { side: ReachabilitySideAllowance; dir: 'egress' | 'ingress'; clusterId: string; at: string | null }) {
   if (side.peer === null) return <li className="muted">external address: not governed by policies</li>;
   return (
     <>
       {side.policies.map((p) => (
-        <li key={`${p.namespace}/${p.name}`} data-testid={`allowed-${dir}`}>
-          <span aria-hidden>✓</span> {dir} allowed by{' '}
-          <Link
-            href={withAt(`/clusters/${clusterId}/namespaces/${encodeURIComponent(p.namespace)}/policies/${encodeURIComponent(p.name)}?kind=NetworkPolicy`, at)}
-            prefetch={false}
-            className="policy-name"
-          >
-            {p.namespace}/{p.name}
-          </Link>
+        <li key={policyKey(p)} data-testid={`allowed-${dir}`}>
+          <span aria-hidden>✓</span> {dir} allowed by <PolicyLink p={p} clusterId={clusterId} at={at} />
         </li>
       ))}
       {side.defaultAllow ? (
         <li data-testid={`default-${dir}`}>
-          <span aria-hidden>○</span> {dir}: no policy selects {side.peer} for {dir}: allowed by default
+          <span aria-hidden>○</span> {dir}: no policy isolates {side.peer} for {dir}: allowed by default
         </li>
       ) : null}
+      {(side.deniedBy ?? []).map((p) => (
+        <li key={`deny-${policyKey(p)}`} data-testid={`denied-${dir}`}>
+          <span aria-hidden>✗</span> {dir}: deny rules of <PolicyLink p={p} clusterId={clusterId} at={at} /> cut ports off this connection
+        </li>
+      ))}
       {side.notEvaluated.length > 0 ? (
         <li className="muted">
           <span aria-hidden>?</span> {dir} not evaluated ({side.notEvaluated.join(', ')}): shown as open
