@@ -42,6 +42,8 @@ export interface CrdSelection {
   ref: string;
   /** Null for cluster-wide kinds. */
   namespace: string | null;
+  /** The only namespaces it can select in (its own; a clusterwide one pinning names); null: any. */
+  namespaces: string[] | null;
   isolates: Record<Direction, boolean>;
   /** Isolates the direction and has no rule that can allow anything in it. */
   deniesAll: Record<Direction, boolean>;
@@ -89,10 +91,26 @@ function isCiliumNamespaceKey(key: string): boolean {
   return key === CILIUM_NS_KEY || key.startsWith(CILIUM_NS_LABEL_PREFIX);
 }
 
+// Per namespace labels object (one per namespace in an analysis): every selector of every
+// clusterwide policy is tried on every namespace, so the prefixed copy is built once.
+const ciliumLabelsCache = new WeakMap<Labels, Labels>();
 function ciliumNamespaceLabels(namespace: string, labels: Labels): Labels {
+  const cached = ciliumLabelsCache.get(labels);
+  if (cached && cached[CILIUM_NS_KEY] === namespace) return cached;
   const out: Labels = { [CILIUM_NS_KEY]: namespace };
   for (const [k, v] of Object.entries(labels)) out[CILIUM_NS_LABEL_PREFIX + k] = v;
+  ciliumLabelsCache.set(labels, out);
   return out;
+}
+
+/** The namespaces a selector's namespace part pins by name (`io.kubernetes.pod.namespace` In …), or null. */
+function pinnedNamespaces(reqs: readonly SelectorRequirement[]): string[] | null {
+  let names: string[] | null = null;
+  for (const r of reqs) {
+    if (r.key !== CILIUM_NS_KEY || r.operator !== 'In') continue;
+    names = names === null ? [...r.values] : names.filter((n) => r.values.includes(n));
+  }
+  return names;
 }
 
 interface SplitSelector {
@@ -215,6 +233,7 @@ function readCiliumRule(
     family: 'cilium',
     ref: `${kind}/${policy.metadata.name}`,
     namespace: ownNamespace,
+    namespaces: ownNamespace !== null ? [ownNamespace] : pinnedNamespaces(split.namespacePart),
     isolates,
     deniesAll,
     allowAll,
@@ -342,6 +361,7 @@ function readCalico(policy: CrdPolicy, out: CrdReadResult, problems: Problem[]):
     family: 'calico',
     ref: `${kind}/${policy.metadata.name}`,
     namespace: ownNamespace,
+    namespaces: ownNamespace !== null ? [ownNamespace] : null,
     isolates,
     deniesAll,
     allowAll,

@@ -161,7 +161,7 @@ function computeIsolation(
   const crdCovering = new Map<string, CrdSelection[]>();
   for (const sel of crd) {
     const directions = DIRECTIONS.filter((d) => sel.isolates[d]);
-    const candidates = sel.namespace !== null ? [namespaces.get(sel.namespace)].filter((c) => c !== undefined) : [...namespaces.values()];
+    const candidates = sel.namespaces !== null ? sel.namespaces.map((n) => namespaces.get(n)).filter((c) => c !== undefined) : [...namespaces.values()];
     for (const ctx of candidates) {
       const scope = sel.scope(ctx.name, ctx.labels);
       if (scope === false) continue;
@@ -312,6 +312,11 @@ export function analyzePosture(state: ClusterState, options: PostureOptions = {}
 
   // Pods.
   const podIsolation = computeIsolation(pods, namespaces, crd.selections);
+  // CRD selections with an allow-all rule in an isolated direction: the few that can break a baseline.
+  const crdBreakers: Record<Direction, CrdSelection[]> = {
+    ingress: crd.selections.filter((s) => s.isolates.ingress && s.allowAll.ingress.length > 0),
+    egress: crd.selections.filter((s) => s.isolates.egress && s.allowAll.egress.length > 0),
+  };
   const podPostures: PodPosture[] = pods.map((pod, i) => ({
     namespace: pod.namespace,
     name: pod.name,
@@ -430,8 +435,7 @@ export function analyzePosture(state: ClusterState, options: PostureOptions = {}
         if (!p.policyTypes.includes(d)) continue;
         addBreaker(p.name, [...new Set(p.rules[d].flatMap(allowAllReasons))].sort(), p.selectsAllPods);
       }
-      for (const s of crd.selections) {
-        if (!s.isolates[d] || s.allowAll[d].length === 0) continue;
+      for (const s of crdBreakers[d]) {
         if (s.namespace !== null && s.namespace !== ctx.name) continue;
         addBreaker(s.ref, s.allowAll[d], covering.includes(s));
       }

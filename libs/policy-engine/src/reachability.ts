@@ -539,7 +539,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       });
     } else directions = DIRECTIONS.filter((d) => sel.isolates[d]);
     if (directions.length === 0) continue;
-    const candidates = sel.namespace !== null ? (nsLabels.has(sel.namespace) ? [sel.namespace] : []) : nsNames;
+    const candidates = sel.namespaces !== null ? sel.namespaces.filter((n) => nsLabels.has(n)) : nsNames;
     for (const ns of candidates) {
       const global = endpointsByNs.get(ns);
       if (!global) continue;
@@ -773,33 +773,34 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     }
     return v;
   };
+  const allowMemo = new Map<number, ConnectionSet>();
+  const denyMemo = new Map<number, ConnectionSet>();
+  const memoized = (memo: Map<number, ConnectionSet>, catchAll: number, dst: Cls, list: readonly number[]): ConnectionSet => {
+    const key = catchAll * P + dst.portsSig;
+    let v = memo.get(key);
+    if (!v) memo.set(key, (v = unionOf(list, dst)));
+    return v;
+  };
   /** One side of a class pair: allows (catch-all, then entries naming the peer) less denies. */
   const sideConn = (self: Cls, d: Direction, peer: Cls, dst: Cls): ConnectionSet => {
-    const c = catchAllSpecs[self.catchAll[d]];
+    const id = self.catchAll[d];
+    const c = catchAllSpecs[id];
     const denies = self.denies[d];
-    if (denies.length === 0) {
-      let v = catchAllAt(self.catchAll[d], dst);
-      if (!self.open[d] && !v.isAll()) {
-        for (const id of self.entries[d]) {
-          const t = entries[id].target;
-          if (t.kind === 'peer' && peer.members.has(t.id)) v = v.union(resolve(entries[id].spec, dst));
-        }
-      }
-      return v;
-    }
-    let v = unionOf(c.allow, dst);
+    // Without denies the catch-all set is the allow part alone.
+    let v = c.deny.length === 0 ? catchAllAt(id, dst) : memoized(allowMemo, id, dst, c.allow);
     if (!self.open[d] && !v.isAll()) {
-      for (const id of self.entries[d]) {
-        const t = entries[id].target;
-        if (t.kind === 'peer' && peer.members.has(t.id)) v = v.union(resolve(entries[id].spec, dst));
+      for (const e of self.entries[d]) {
+        const t = entries[e].target;
+        if (t.kind === 'peer' && peer.members.has(t.id)) v = v.union(resolve(entries[e].spec, dst));
       }
     }
-    let cut = unionOf(c.deny, dst);
-    for (const id of denies) {
-      const t = entries[id].target;
-      if (t.kind === 'peer' && peer.members.has(t.id)) cut = cut.union(resolve(entries[id].spec, dst));
+    if (denies.length === 0 || v.isEmpty()) return v;
+    let cut = c.deny.length === 0 ? ConnectionSet.none() : memoized(denyMemo, id, dst, c.deny);
+    for (const e of denies) {
+      const t = entries[e].target;
+      if (t.kind === 'peer' && peer.members.has(t.id)) cut = cut.union(resolve(entries[e].spec, dst));
     }
-    return v.subtract(cut);
+    return cut.isEmpty() ? v : v.subtract(cut);
   };
   const K = classes.length;
   const pairMemo = new Map<number, ConnectionSet>();
@@ -1138,9 +1139,22 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     const NONE_N = numberOf(ConnectionSet.none());
     const ALL_N = numberOf(ConnectionSet.all());
     const unionMemo = new Map<number, number>();
+    // The first 256 set numbers' unions in a dense table (value + 1; 0: not computed): with a
+    // deny on every pod no cell is All Connections, and the merge unions nearly every cell.
+    const DENSE = 256;
+    const unionTable = new Int32Array(DENSE * DENSE);
     const unionN = (x: number, y: number): number => {
       if (x === y || x === ALL_N || y === NONE_N) return x;
       if (y === ALL_N || x === NONE_N) return y;
+      if (x < DENSE && y < DENSE) {
+        const slot = x * DENSE + y;
+        const known = unionTable[slot];
+        if (known !== 0) return known - 1;
+        const n = numberOf(sets[x].union(sets[y]));
+        unionTable[slot] = n + 1;
+        unionTable[y * DENSE + x] = n + 1;
+        return n;
+      }
       const key = x < y ? x * 67108864 + y : y * 67108864 + x;
       let n = unionMemo.get(key);
       if (n === undefined) unionMemo.set(key, (n = numberOf(sets[x].union(sets[y]))));
