@@ -4,9 +4,13 @@
 import * as path from 'node:path';
 import { collectFromManifests } from '@kordon/collectors';
 import { analyzePosture, analyzeReachability, computeFindings, DEFAULT_EXCLUDED_NAMESPACES } from '@kordon/policy-engine';
-import type { ClusterPosture, ClusterState, Connection, Direction, Finding, NotEvaluatedItem } from '@kordon/policy-engine';
+import type { ClusterPosture, ClusterState, Connection, ConnectionAllowance, Direction, Finding, NotEvaluatedItem } from '@kordon/policy-engine';
 import { CliError } from './exit-codes';
 import { classifyProblems, formatProblem, type ReportedProblem } from './input-problems';
+
+export type ExplainedConnection = Connection & { allowedBy?: ConnectionAllowance };
+/** Connections explained (allowedBy) at most: beyond, a 20k-pod cluster's millions would take minutes. */
+export const EXPLAINED_CONNECTIONS = 20_000;
 
 export type DirectionChoice = Direction | 'both';
 
@@ -47,7 +51,8 @@ export interface Analysis {
   posture: ClusterPosture;
   findings: Finding[];
   /** Only when asked for. */
-  connections?: Connection[];
+  /** With `allowedBy` (which policies allow it, which deny rules cut it) for the first EXPLAINED_CONNECTIONS. */
+  connections?: ExplainedConnection[];
   /** The posture's, plus what reachability left out when connections were asked for. */
   notEvaluated: NotEvaluatedItem[];
   warnings: ReportedProblem[];
@@ -83,11 +88,11 @@ export async function analyze(input: string, options: AnalyzeOptions): Promise<A
   // Retirement deadlines (kubenet, Azure NPM) are graded against today; the engine reads no clock.
   const findings = computeFindings(state, posture, { now: new Date().toISOString() });
 
-  let connections: Connection[] | undefined;
+  let connections: ExplainedConnection[] | undefined;
   const notEvaluated = [...posture.notEvaluated];
   if (options.connections) {
     const reach = analyzeReachability(state, { excludedNamespaces: posture.excludedNamespaces });
-    connections = reach.connections();
+    connections = reach.connections().map((c, i) => (i < EXPLAINED_CONNECTIONS ? { ...c, allowedBy: reach.allowedBy(c.src, c.dst) } : c));
     const seen = new Set(notEvaluated.map((n) => `${n.object}\u0000${n.reason}`));
     for (const n of reach.notEvaluated) if (!seen.has(`${n.object}\u0000${n.reason}`)) notEvaluated.push(n);
   }

@@ -97,7 +97,7 @@ describe('kordon analyze --json', () => {
   it('adds connections only with --connections, peers as namespace/name and IPv4 ranges', async () => {
     const report = await json(fx('shop'), '--connections');
     expect(Array.isArray(report.connections)).toBe(true);
-    for (const c of report.connections) expect(Object.keys(c).sort()).toEqual(['conn', 'dst', 'src']);
+    for (const c of report.connections) expect(Object.keys(c).sort()).toEqual(['allowedBy', 'conn', 'dst', 'src']);
     const conn = (src: string, dst: string) => report.connections.find((c: { src: string; dst: string }) => c.src === src && c.dst === dst)?.conn;
     expect(conn('shop/web', 'shop/api')).toBe('TCP 8080');
     expect(conn('shop/api', 'payments/gateway')).toBe('TCP 8443');
@@ -110,6 +110,33 @@ describe('kordon analyze --json', () => {
     for (const c of report.connections) {
       for (const peer of [c.src, c.dst]) expect(peer).toMatch(/^([a-z0-9-]+\/[a-z0-9-]+(\[\w+\])?|\d+\.\d+\.\d+\.\d+-\d+\.\d+\.\d+\.\d+|[0-9a-f:]+-[0-9a-f:]+)$/);
     }
+  });
+});
+
+describe('kordon analyze --connections on a Cilium cluster (issue: CRD rules evaluated, not an upper bound)', () => {
+  it('web-from-client: web accepts only a/client on TCP 80; nothing from b or the world; SSH cut by the clusterwide deny', async () => {
+    const report = await json(fx('cilium-web'), '--connections');
+    const find = (src: string, dst: string) => report.connections.find((c: { src: string; dst: string }) => c.src === src && c.dst === dst);
+    expect(find('a/client', 'a/web')).toMatchObject({
+      conn: 'TCP 80',
+      allowedBy: { ingress: { policies: [{ kind: 'CiliumNetworkPolicy', namespace: 'a', name: 'web-from-client' }], deniedBy: [], defaultAllow: false } },
+    });
+    expect(find('b/other', 'a/web')).toBeUndefined();
+    expect(find('0.0.0.0-255.255.255.255', 'a/web')).toBeUndefined();
+    expect(find('a/web', 'b/other')).toMatchObject({
+      conn: 'SCTP,TCP 1-21,23-65535,UDP',
+      allowedBy: { ingress: { defaultAllow: true, deniedBy: [{ kind: 'CiliumClusterwideNetworkPolicy', namespace: null, name: 'deny-ssh' }] } },
+    });
+    expect(report.notEvaluated ?? []).not.toContainEqual(expect.objectContaining({ reason: expect.stringContaining('upper bound') }));
+  });
+
+  it('prints which policy allows each connection and which deny cuts it', async () => {
+    const r = await kordon('analyze', fx('cilium-web'), '--connections');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  a/client => a/web: TCP 80  [egress: allowed by default | ingress: allowed by CiliumNetworkPolicy a/web-from-client]');
+    expect(r.stdout).toContain('  a/web => b/other: SCTP,TCP 1-21,23-65535,UDP  [egress: allowed by default | ingress: allowed by default; ports cut by CiliumClusterwideNetworkPolicy deny-ssh]');
+    expect(r.stdout).not.toMatch(/=> a\/web: .*\n.*b\/other => a\/web/);
+    expect(r.stdout).not.toContain('b/other => a/web');
   });
 });
 
@@ -137,8 +164,9 @@ describe('kordon analyze (text)', () => {
     const r = await kordon('analyze', fx('shop'), '--connections');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Allowed connections \(\d+\)$/m);
-    expect(r.stdout).toContain('\n  shop/web => shop/api: TCP 8080\n');
-    expect(r.stdout).toContain('\n  10.240.0.0-10.240.4.255 => shop/web: TCP 8080\n');
+    // Each with the policies that allow it on either side.
+    expect(r.stdout).toContain('\n  shop/web => shop/api: TCP 8080  [egress: allowed by shop/web-egress | ingress: allowed by shop/allow-web-to-api]\n');
+    expect(r.stdout).toContain('\n  10.240.0.0-10.240.4.255 => shop/web: TCP 8080  [egress: external | ingress: allowed by shop/allow-web-from-gateway-subnet]\n');
   });
 
   it('--direction restricts the table and totals to one direction', async () => {

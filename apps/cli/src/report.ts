@@ -3,7 +3,8 @@
 // grow, never change meaning.
 import type { Analysis, GateResult } from './analyze';
 import type { ReportedProblem } from './input-problems';
-import type { ClusterRollup, Connection, EnforcementPosture, Finding, NamespacePosture, NotEvaluatedItem } from '@kordon/policy-engine';
+import type { ClusterRollup, EnforcementPosture, Finding, NamespacePosture, NotEvaluatedItem } from '@kordon/policy-engine';
+import type { ExplainedConnection } from './analyze';
 
 export interface JsonWorkload {
   namespace: string;
@@ -20,7 +21,7 @@ export interface JsonReport {
   namespaces: NamespacePosture[];
   workloads: JsonWorkload[];
   findings: Finding[];
-  connections?: Connection[];
+  connections?: ExplainedConnection[];
   notEvaluated: NotEvaluatedItem[];
   problems: ReportedProblem[];
   gate?: GateResult;
@@ -71,7 +72,7 @@ export function writeJsonReport(report: JsonReport, write: (chunk: string) => vo
   const at = text.indexOf(marker);
   write(`${text.slice(0, at)}\n  "connections": [`);
   for (let i = 0; i < connections.length; i += BATCH) {
-    const lines = connections.slice(i, i + BATCH).map((c, j) => `${i + j ? ',' : ''}\n    ${JSON.stringify({ src: c.src, dst: c.dst, conn: c.conn })}`);
+    const lines = connections.slice(i, i + BATCH).map((c, j) => `${i + j ? ',' : ''}\n    ${JSON.stringify({ src: c.src, dst: c.dst, conn: c.conn, ...(c.allowedBy ? { allowedBy: c.allowedBy } : {}) })}`);
     write(lines.join(''));
   }
   write(`${connections.length ? '\n  ' : ''}]${text.slice(at + marker.length)}\n`);

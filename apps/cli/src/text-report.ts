@@ -1,8 +1,8 @@
 // Owns the human-readable report: a header (engine, enforcement, totals), one row per
 // namespace, then findings grouped by severity with their remediation.
 import { SEVERITIES } from '@kordon/policy-engine';
-import type { Direction, DirectionPosture, Finding, NamespacePosture } from '@kordon/policy-engine';
-import { type Analysis, directionsOf, type DirectionChoice, formatPercent } from './analyze';
+import type { ConnectionAllowance, Direction, DirectionPosture, Finding, NamespacePosture, PolicyName, SideAllowance } from '@kordon/policy-engine';
+import { type Analysis, directionsOf, type DirectionChoice, EXPLAINED_CONNECTIONS, formatPercent } from './analyze';
 import { clusterName } from './report';
 
 
@@ -151,8 +151,9 @@ export function writeTextReport(a: Analysis, choice: DirectionChoice, write: (ch
     write(`${out.join('\n')}\n`);
     out.length = 0;
     for (let i = 0; i < a.connections.length; i += 5000) {
-      write(a.connections.slice(i, i + 5000).map((k) => `  ${k.src} => ${k.dst}: ${k.conn}\n`).join(''));
+      write(a.connections.slice(i, i + 5000).map((k) => `  ${k.src} => ${k.dst}: ${k.conn}${k.allowedBy ? `  [${explain(k.allowedBy)}]` : ''}\n`).join(''));
     }
+    if (a.connections.length > EXPLAINED_CONNECTIONS) out.push(`  (which policies allow each connection is shown for the first ${EXPLAINED_CONNECTIONS})`);
     out.push('');
   }
   out.push(...findingLines(a.findings));
@@ -161,4 +162,21 @@ export function writeTextReport(a: Analysis, choice: DirectionChoice, write: (ch
     for (const n of a.notEvaluated) out.push(`  ${n.object}: ${n.reason}`);
   }
   write(`${out.join('\n')}\n`);
+}
+
+const policyText = (p: PolicyName): string => `${p.kind === 'NetworkPolicy' ? '' : `${p.kind} `}${p.namespace === null ? '' : `${p.namespace}/`}${p.name}`;
+
+/** One side of a connection in words: which policies allow it, or allowed by default; deny rules that cut it. */
+function sideText(d: 'egress' | 'ingress', s: SideAllowance): string {
+  if (s.peer === null) return `${d}: external`;
+  const parts: string[] = [];
+  if (s.policies.length > 0) parts.push(`allowed by ${s.policies.map(policyText).join(', ')}`);
+  if (s.defaultAllow) parts.push('allowed by default');
+  if (s.notEvaluated.length > 0) parts.push(`not evaluated (${s.notEvaluated.join(', ')})`);
+  if (s.deniedBy.length > 0) parts.push(`ports cut by ${s.deniedBy.map(policyText).join(', ')}`);
+  return `${d}: ${parts.join('; ') || 'no policy'}`;
+}
+
+function explain(a: ConnectionAllowance): string {
+  return `${sideText('egress', a.egress)} | ${sideText('ingress', a.ingress)}`;
 }

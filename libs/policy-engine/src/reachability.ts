@@ -980,16 +980,18 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     const cutBy = new Set<number>();
     const notes = new Set<string>();
     const list = others as ({ endpoint: number } | { range: number })[];
-    /** Whether entry `id` admits some other-side peer on ports that `within` holds. */
-    const admitsSome = (ep: Endpoint, id: number, within: ConnectionSet | null): boolean =>
-      list.some((o) => {
-        if (!entryAdmits(id, o)) return false;
+    /** What entry `id` admits from (to) the other side's peers: the union over them. */
+    const admitted = (ep: Endpoint, id: number): ConnectionSet => {
+      let acc = ConnectionSet.none();
+      for (const o of list) {
+        if (!entryAdmits(id, o)) continue;
         // Ports are the destination's: ours for ingress, the other side's for egress.
         const dstPorts: readonly ContainerPort[] | null = d === 'ingress' ? ep.ports : 'endpoint' in o ? endpoints[o.endpoint].ports : null;
         const s = specs[entries[id].spec];
-        const set = s.fixed ?? ruleConnections(s.rule, dstPorts);
-        return within === null ? !set.isEmpty() : !set.intersect(within).isEmpty();
-      });
+        acc = acc.union(s.fixed ?? ruleConnections(s.rule, dstPorts));
+      }
+      return acc;
+    };
     for (const e of self) {
       const ep = endpoints[e];
       if (ep.crd[d].length > 0) ep.crd[d].forEach((r) => notes.add(r));
@@ -997,10 +999,19 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       if (ep.hostNetwork || ep.crd[d].length > 0) continue;
       const isolated = ep.selecting[d].some((u) => units[u].isolates[d]);
       if (!isolated) out.defaultAllow = true;
+      // What the allows let through before any deny: a deny is named when it cuts some of it.
+      let before = isolated ? ConnectionSet.none() : ConnectionSet.all();
       for (const u of ep.selecting[d]) {
-        const ue = unitEntries.get(u)!;
-        if (isolated && !seen.has(u) && ue.allow[d].some((id) => admitsSome(ep, id, allowed))) seen.add(u);
-        if (!cutBy.has(u) && ue.deny[d].some((id) => admitsSome(ep, id, null))) cutBy.add(u);
+        if (!isolated) break;
+        for (const id of unitEntries.get(u)!.allow[d]) {
+          const got = admitted(ep, id);
+          before = before.union(got);
+          if (!seen.has(u) && !got.intersect(allowed).isEmpty()) seen.add(u);
+        }
+      }
+      for (const u of ep.selecting[d]) {
+        if (cutBy.has(u)) continue;
+        if (unitEntries.get(u)!.deny[d].some((id) => !admitted(ep, id).intersect(before).isEmpty())) cutBy.add(u);
       }
     }
     const named = (set: Set<number>): PolicyName[] =>
