@@ -170,7 +170,12 @@ const policyText = (p: PolicyName): string => `${p.kind === 'NetworkPolicy' ? ''
 function sideText(d: 'egress' | 'ingress', s: SideAllowance): string {
   if (s.peer === null) return `${d}: external`;
   const parts: string[] = [];
-  if (s.policies.length > 0) parts.push(`allowed by ${s.policies.map(policyText).join(', ')}`);
+  const l7 = (p: PolicyName) => s.l7.find((x) => x.policy.kind === p.kind && x.policy.namespace === p.namespace && x.policy.name === p.name);
+  const allowing = (p: PolicyName) => {
+    const rules = l7(p)?.rules;
+    return rules ? `${policyText(p)} (with L7 rules: ${rules.join(', ')}, not evaluated)` : policyText(p);
+  };
+  if (s.policies.length > 0) parts.push(`allowed by ${s.policies.map(allowing).join(', ')}`);
   if (s.defaultAllow) parts.push('allowed by default');
   if (s.notEvaluated.length > 0) parts.push(`not evaluated (${s.notEvaluated.join(', ')})`);
   if (s.deniedBy.length > 0) parts.push(`ports cut by ${s.deniedBy.map(policyText).join(', ')}`);

@@ -68,6 +68,8 @@ export interface ReachabilitySideAllowance {
   policies: ReachabilityPolicyRef[];
   /** Policies whose deny rules (Cilium ingressDeny/egressDeny) match the other side: they cut those ports, whatever allows them. */
   deniedBy: ReachabilityPolicyRef[];
+  /** Allowing policies whose admitting rules carry L7 rules (http, dns, kafka), which Kordon does not evaluate: the connection is allowed "with L7 rules". */
+  l7: { policy: ReachabilityPolicyRef; rules: string[] }[];
   /** What was not evaluated on this side (CRD policies as `Kind/name`, `hostNetwork`): shown as open. */
   notEvaluated: string[];
 }

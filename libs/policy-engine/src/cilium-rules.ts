@@ -38,9 +38,12 @@ export const CILIUM_NS_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
 const CILIUM_SA_KEY = 'io.cilium.k8s.policy.serviceaccount';
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** A rule in the engine's shape; `l7` names the L7 rule kinds (http, dns, kafka…) that restrict it. */
+export type CiliumRule = NormalizedRule & { l7?: string[] };
+
 export interface CiliumRuleSet {
-  allow: NormalizedRule[];
-  deny: NormalizedRule[];
+  allow: CiliumRule[];
+  deny: CiliumRule[];
 }
 
 export interface CiliumRules {
@@ -182,19 +185,21 @@ function entityPeers(entity: unknown, field: string, ctx: Ctx): NormalizedPeer[]
   }
 }
 
-function readPorts(toPorts: unknown, field: string, ctx: Ctx, deny: boolean): { allPorts: boolean; ports: NormalizedPort[] } {
-  if (toPorts === undefined || toPorts === null) return { allPorts: true, ports: [] };
+function readPorts(toPorts: unknown, field: string, ctx: Ctx, deny: boolean): { allPorts: boolean; ports: NormalizedPort[]; l7: string[] } {
+  const l7 = new Set<string>();
+  if (toPorts === undefined || toPorts === null) return { allPorts: true, ports: [], l7: [] };
   if (!isList(toPorts)) {
     ctx.problems.push({ severity: 'error', code: 'invalid-object', message: 'toPorts must be a list; the rule matches nothing', object: ctx.object, field });
-    return { allPorts: false, ports: [] };
+    return { allPorts: false, ports: [], l7: [] };
   }
-  if (toPorts.length === 0) return { allPorts: true, ports: [] };
+  if (toPorts.length === 0) return { allPorts: true, ports: [], l7: [] };
   const ports: NormalizedPort[] = [];
   for (const [i, pr] of toPorts.entries()) {
     const f = `${field}[${i}]`;
     const rule = (pr ?? {}) as { ports?: unknown; rules?: Record<string, unknown> };
     if (!deny && rule.rules && typeof rule.rules === 'object') {
       const kinds = Object.keys(rule.rules).filter((k) => isList(rule.rules![k]) || (rule.rules![k] && typeof rule.rules![k] === 'object'));
+      for (const k of kinds) l7.add(k);
       if (kinds.length > 0) ctx.notes.add(`${f}.rules: L7 rules (${kinds.sort().join(', ')}) restrict the allowed L4 connection; not evaluated, the connection is shown as allowed`);
     }
     if (rule.ports === undefined || rule.ports === null || (isList(rule.ports) && rule.ports.length === 0)) {
@@ -238,7 +243,7 @@ function readPorts(toPorts: unknown, field: string, ctx: Ctx, deny: boolean): { 
       }
     }
   }
-  return { allPorts: false, ports };
+  return { allPorts: false, ports, l7: [...l7].sort() };
 }
 
 const L3_FIELDS: Record<Direction, string[]> = {
@@ -250,7 +255,7 @@ const UNEVALUATED_L3: Record<Direction, string[]> = {
   egress: ['toServices', 'toGroups', 'toNodes', 'toRequires'],
 };
 
-function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boolean): NormalizedRule | null {
+function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boolean): CiliumRule | null {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     ctx.problems.push({ severity: 'error', code: 'invalid-object', message: 'a rule must be an object; it allows nothing', object: ctx.object, field });
     return null;
@@ -297,7 +302,7 @@ function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boo
       }
     });
   }
-  const { allPorts, ports } = readPorts(rule.toPorts, `${field}.toPorts`, ctx, deny);
+  const { allPorts, ports, l7 } = readPorts(rule.toPorts, `${field}.toPorts`, ctx, deny);
   // No L3 part at all: every peer on the listed ports, but only when some port is listed (an
   // empty rule `{}` allows nothing).
   if (!anyL3) {
@@ -306,7 +311,7 @@ function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boo
     anyL3 = true;
   }
   if (!allPeers && peers.length === 0) return null;
-  return { peersField: 'list', allPeers, peers: allPeers ? [] : peers, portsField: allPorts ? 'absent' : 'list', allPorts, ports };
+  return { peersField: 'list', allPeers, peers: allPeers ? [] : peers, portsField: allPorts ? 'absent' : 'list', allPorts, ports, ...(l7.length > 0 ? { l7 } : {}) };
 }
 
 /** The allow and deny rules of one Cilium rule per direction, with what is not evaluated. */

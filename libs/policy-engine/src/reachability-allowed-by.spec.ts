@@ -25,8 +25,8 @@ describe('allowedBy', () => {
   it('says allowed by default when no policy selects either side', () => {
     const r = analyzeReachability(state([]));
     expect(r.allowedBy('b/client', 'a/db')).toEqual({
-      egress: { peer: 'b/client', defaultAllow: true, policies: [], deniedBy: [], notEvaluated: [] },
-      ingress: { peer: 'a/db', defaultAllow: true, policies: [], deniedBy: [], notEvaluated: [] },
+      egress: { peer: 'b/client', defaultAllow: true, policies: [], deniedBy: [], l7: [], notEvaluated: [] },
+      ingress: { peer: 'a/db', defaultAllow: true, policies: [], deniedBy: [], l7: [], notEvaluated: [] },
     });
   });
 

@@ -313,6 +313,9 @@ describe('Cilium: what stays not evaluated (Layer 7 Examples; DNS based)', () =>
     const r = report(p);
     expect(r.between('a/client', 'a/web').toString()).toBe('TCP 80');
     expect(r.notEvaluated).toEqual([expect.objectContaining({ object: 'CiliumNetworkPolicy/a/http-get', reason: expect.stringContaining('L7 rules (http)') })]);
+    // The explanation says the connection is allowed with L7 rules, and names them.
+    expect(r.allowedBy('a/client', 'a/web').ingress.l7).toEqual([{ policy: { kind: 'CiliumNetworkPolicy', namespace: 'a', name: 'http-get' }, rules: ['http'] }]);
+    expect(r.allowedBy('a/client', 'a/web').egress.l7).toEqual([]);
   });
 
   it('toFQDNs: noted; the policy still isolates egress, and the rest of it is exact', () => {

@@ -74,6 +74,8 @@ export interface SideAllowance {
   policies: PolicyName[];
   /** Policies whose deny rules (Cilium ingressDeny/egressDeny) cut ports off this connection. */
   deniedBy: PolicyName[];
+  /** Allowing policies whose admitting rules carry L7 rules (not evaluated): allowed "with L7 rules". */
+  l7: { policy: PolicyName; rules: string[] }[];
   /** Not evaluated on this side: CRD policies (`Kind/name`) or hostNetwork; shown as open. */
   notEvaluated: string[];
 }
@@ -325,7 +327,7 @@ interface PolicyUnit {
   name: PolicyName;
   /** Selecting an endpoint isolates it in this direction (Cilium: unless enableDefaultDeny is false). */
   isolates: Record<Direction, boolean>;
-  allow: Record<Direction, readonly NormalizedRule[]>;
+  allow: Record<Direction, readonly (NormalizedRule & { l7?: string[] })[]>;
   /** Cilium ingressDeny/egressDeny: win over every allow. */
   deny: Record<Direction, readonly NormalizedRule[]>;
 }
@@ -333,6 +335,8 @@ interface PolicyUnit {
 interface UnitEntries {
   allow: Record<Direction, number[]>;
   deny: Record<Direction, number[]>;
+  /** Allow entries of this unit whose rule carries L7 rules, with their kinds. */
+  l7: Record<Direction, Map<number, string[]>>;
 }
 
 const NO_RULES: Record<Direction, readonly NormalizedRule[]> = { ingress: [], egress: [] };
@@ -619,17 +623,21 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   };
   // Allow and deny entries per unit and direction, computed once for the units that select something.
   const unitEntries = new Map<number, UnitEntries>();
-  const entriesOfRules = (rules: readonly NormalizedRule[]): number[] => {
+  const entriesOfRules = (rules: readonly (NormalizedRule & { l7?: string[] })[], l7?: Map<number, string[]>): number[] => {
     const out: number[] = [];
+    const add = (id: number, rule: NormalizedRule & { l7?: string[] }) => {
+      out.push(id);
+      if (l7 && rule.l7) l7.set(id, [...new Set([...(l7.get(id) ?? []), ...rule.l7])].sort());
+    };
     for (const rule of rules) {
       const spec = specOf(rule);
       if (rule.allPeers) {
-        out.push(entryOf({ kind: 'any' }, spec));
+        add(entryOf({ kind: 'any' }, spec), rule);
         continue;
       }
       for (const peer of rule.peers) {
         const target = peerTarget(peer);
-        if (target) out.push(entryOf(target, spec));
+        if (target) add(entryOf(target, spec), rule);
       }
     }
     return out;
@@ -638,9 +646,11 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     let out = unitEntries.get(u);
     if (out) return out;
     const unit = units[u];
+    const l7 = { ingress: new Map<number, string[]>(), egress: new Map<number, string[]>() };
     out = {
-      allow: { ingress: entriesOfRules(unit.allow.ingress), egress: entriesOfRules(unit.allow.egress) },
+      allow: { ingress: entriesOfRules(unit.allow.ingress, l7.ingress), egress: entriesOfRules(unit.allow.egress, l7.egress) },
       deny: { ingress: entriesOfRules(unit.deny.ingress), egress: entriesOfRules(unit.deny.egress) },
+      l7,
     };
     unitEntries.set(u, out);
     return out;
@@ -975,7 +985,8 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     others: { endpoint: number }[] | { range: number }[],
     allowed: ConnectionSet,
   ): SideAllowance => {
-    const out: SideAllowance = { peer: peerId, defaultAllow: false, policies: [], deniedBy: [], notEvaluated: [] };
+    const out: SideAllowance = { peer: peerId, defaultAllow: false, policies: [], deniedBy: [], l7: [], notEvaluated: [] };
+    const l7 = new Map<number, Set<string>>();
     const seen = new Set<number>();
     const cutBy = new Set<number>();
     const notes = new Set<string>();
@@ -1003,10 +1014,18 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       let before = isolated ? ConnectionSet.none() : ConnectionSet.all();
       for (const u of ep.selecting[d]) {
         if (!isolated) break;
-        for (const id of unitEntries.get(u)!.allow[d]) {
+        const ue = unitEntries.get(u)!;
+        for (const id of ue.allow[d]) {
           const got = admitted(ep, id);
           before = before.union(got);
-          if (!seen.has(u) && !got.intersect(allowed).isEmpty()) seen.add(u);
+          if (got.intersect(allowed).isEmpty()) continue;
+          seen.add(u);
+          const kinds = ue.l7[d].get(id);
+          if (kinds) {
+            let set = l7.get(u);
+            if (!set) l7.set(u, (set = new Set()));
+            for (const k of kinds) set.add(k);
+          }
         }
       }
       for (const u of ep.selecting[d]) {
@@ -1018,10 +1037,11 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       [...set].map((u) => units[u].name).sort((x, y) => byString(x.kind, y.kind) || byString(x.namespace ?? '', y.namespace ?? '') || byString(x.name, y.name));
     out.policies = named(seen);
     out.deniedBy = named(cutBy);
+    out.l7 = named(new Set(l7.keys())).map((policy) => ({ policy, rules: [...l7.get(units.findIndex((x) => x.name === policy))!].sort() }));
     out.notEvaluated = [...notes].sort(byString);
     return out;
   };
-  const external = (): SideAllowance => ({ peer: null, defaultAllow: false, policies: [], deniedBy: [], notEvaluated: [] });
+  const external = (): SideAllowance => ({ peer: null, defaultAllow: false, policies: [], deniedBy: [], l7: [], notEvaluated: [] });
   const allowedBy = (src: string, dst: string): ConnectionAllowance => {
     const allowed = between(src, dst);
     const s = workloadById.get(src);

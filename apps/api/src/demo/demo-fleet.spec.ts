@@ -13,7 +13,13 @@ const EXPECTED = [
     environment: 'prod',
     team: 'payments',
     networkPolicy: 'cilium',
-    crds: ['CiliumClusterwideNetworkPolicy/deny-imds-egress', 'CiliumNetworkPolicy/ledger/ledger-api-l7', 'CiliumNetworkPolicy/payments/payments-api-egress-acquirer'],
+    crds: [
+      'CiliumClusterwideNetworkPolicy/deny-imds-egress',
+      'CiliumClusterwideNetworkPolicy/deny-ssh-into-pods',
+      'CiliumClusterwideNetworkPolicy/pci-deny-from-out-of-scope',
+      'CiliumNetworkPolicy/ledger/ledger-api-l7',
+      'CiliumNetworkPolicy/payments/payments-api-egress-acquirer',
+    ],
   },
   {
     name: 'aks-stg-calico',

@@ -137,12 +137,12 @@ describe('reachability endpoints', () => {
   it('says which policies allow each connection, and when none selects a side', async () => {
     const res = await http().get(`/api/clusters/${clusterId}/reachability/workloads/shop/api/ingress`).set(auth).expect(200);
     expect(res.body.connections[0].allowedBy).toEqual({
-      egress: { peer: 'shop/frontend', defaultAllow: true, policies: [], deniedBy: [], notEvaluated: [] },
-      ingress: { peer: 'shop/api', defaultAllow: false, policies: [{ kind: 'NetworkPolicy', namespace: 'shop', name: 'api-from-frontend' }], deniedBy: [], notEvaluated: [] },
+      egress: { peer: 'shop/frontend', defaultAllow: true, policies: [], deniedBy: [], l7: [], notEvaluated: [] },
+      ingress: { peer: 'shop/api', defaultAllow: false, policies: [{ kind: 'NetworkPolicy', namespace: 'shop', name: 'api-from-frontend' }], deniedBy: [], l7: [], notEvaluated: [] },
     });
     const out = await http().get(`/api/clusters/${clusterId}/reachability/workloads/shop/frontend/egress`).set(auth).expect(200);
     const external = out.body.connections.find((c: { dst: string }) => /^\d/.test(c.dst));
-    expect(external.allowedBy.ingress).toEqual({ peer: null, defaultAllow: false, policies: [], deniedBy: [], notEvaluated: [] });
+    expect(external.allowedBy.ingress).toEqual({ peer: null, defaultAllow: false, policies: [], deniedBy: [], l7: [], notEvaluated: [] });
     expect(external.allowedBy.egress.defaultAllow).toBe(true);
   });
 

@@ -497,8 +497,8 @@ describe('KORDON-020 / KORDON-021 CRD policies', () => {
     ['Cilium CNP on Calico', CALICO, cnp({ ingress: [{}] }), RULE.crdPolicyOtherEngine, 'is a Cilium policy'],
     ['Cilium CNP on Azure NPM', NPM, cnp({ ingress: [{}] }), RULE.crdPolicyOtherEngine, 'azure'],
     ['Cilium CNP on an unknown engine', null, cnp({ ingress: [{}] }), RULE.notEvaluated, 'engine is unknown'],
-    ['FQDN egress on Cilium', CILIUM, cnp({ egress: [{ toFQDNs: [{ matchName: 'api.example.com' }] }] }), RULE.notEvaluated, 'FQDN egress (api.example.com)'],
-    ['L7 HTTP on Cilium', CILIUM, cnp({ ingress: [{ toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] }] }), RULE.notEvaluated, 'L7 HTTP rules'],
+    ['FQDN egress on Cilium', CILIUM, cnp({ egress: [{ toFQDNs: [{ matchName: 'api.example.com' }] }] }), RULE.notEvaluated, 'egress to FQDN api.example.com'],
+    ['L7 HTTP on Cilium', CILIUM, cnp({ ingress: [{ toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] }] }), RULE.notEvaluated, 'L7 rules (http)'],
     ['Calico Deny action on Calico', CALICO, { ...gnp, spec: { selector: 'all()', egress: [{ action: 'Deny' }] } }, RULE.notEvaluated, 'Deny/Pass/Log'],
   ])('%s', (_name, profile, policy, rule, text) => {
     const all = findings(shop({ networkProfile: profile, crdPolicies: [policy] }));

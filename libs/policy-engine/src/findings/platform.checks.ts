@@ -264,31 +264,6 @@ function crdObject(policy: CrdPolicy): { kind: string; namespace?: string; name:
   return CLUSTER_WIDE.has(policy.kind) || !ns ? { kind: policy.kind, name: policy.metadata.name } : { kind: policy.kind, namespace: ns, name: policy.metadata.name };
 }
 
-/** What a Cilium policy carries that is never evaluated: FQDN and L7 rules, by kind. */
-function ciliumExtras(policy: CrdPolicy): string[] {
-  const out = new Set<string>();
-  const visit = (value: unknown, key: string): void => {
-    if (Array.isArray(value)) {
-      value.forEach((v) => visit(v, key));
-      return;
-    }
-    if (!value || typeof value !== 'object') return;
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k === 'toFQDNs' && Array.isArray(v) && v.length > 0) {
-        const names = v.map((f) => (f && typeof f === 'object' ? String((f as Record<string, unknown>).matchName ?? (f as Record<string, unknown>).matchPattern ?? '') : '')).filter(Boolean);
-        out.add(`FQDN egress (${listSome(names)})`);
-      }
-      if (k === 'rules' && key === 'toPorts' && v && typeof v === 'object') {
-        for (const l7 of Object.keys(v as Record<string, unknown>)) out.add(`L7 ${l7 === 'http' ? 'HTTP' : l7 === 'dns' ? 'DNS' : l7} rules`);
-      }
-      visit(v, k === 'rules' ? key : k);
-    }
-  };
-  visit(policy.spec, 'spec');
-  visit(policy.specs, 'specs');
-  return [...out].sort();
-}
-
 export function checkCrdPolicies(ctx: FindingContext, emit: Emit): void {
   const engine = ctx.posture.enforcement.engine;
   const otherEngine = new Set<string>();
@@ -322,10 +297,8 @@ export function checkCrdPolicies(ctx: FindingContext, emit: Emit): void {
   for (const [object, g] of grouped) {
     const raw = byObject.get(object);
     const target = raw ? crdObject(raw) : { kind: g.kind, name: object };
-    const extras = raw && crdFamily(raw) === 'cilium' ? ciliumExtras(raw) : [];
-    const extraText = extras.length > 0 ? ` Not evaluated in it: ${extras.join(', ')}.` : '';
     emit(RULE.notEvaluated, {
-      message: `${object}: ${g.reasons.join('; ')}.${extraText}`,
+      message: `${object}: ${g.reasons.join('; ')}.`,
       ...(target.namespace ? { namespace: target.namespace } : {}),
       object: target,
     });

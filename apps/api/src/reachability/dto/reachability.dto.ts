@@ -88,11 +88,17 @@ export class ReachabilityPolicyRefDto implements ReachabilityPolicyRef {
   @ApiProperty() name!: string;
 }
 
+export class ReachabilityL7Dto {
+  @ApiProperty({ type: ReachabilityPolicyRefDto }) policy!: ReachabilityPolicyRefDto;
+  @ApiProperty({ type: [String], example: ['http'], description: 'The L7 rule kinds (http, dns, kafka) that restrict the allowed connection; not evaluated' }) rules!: string[];
+}
+
 export class ReachabilitySideAllowanceDto implements ReachabilitySideAllowance {
   @ApiProperty({ type: String, nullable: true, description: 'The workload of this side; null for an external range' }) peer!: string | null;
   @ApiProperty({ description: 'Some pod of this side is not isolated in this direction: allowed by default' }) defaultAllow!: boolean;
   @ApiProperty({ type: [ReachabilityPolicyRefDto], description: 'Policies selecting this side for the direction whose rules admit the other side on an allowed port' }) policies!: ReachabilityPolicyRefDto[];
   @ApiProperty({ type: [ReachabilityPolicyRefDto], description: 'Policies whose deny rules (Cilium ingressDeny/egressDeny) match the other side and cut those ports' }) deniedBy!: ReachabilityPolicyRefDto[];
+  @ApiProperty({ type: [ReachabilityL7Dto], description: 'Allowing policies whose rules carry L7 rules: allowed "with L7 rules"' }) l7!: ReachabilityL7Dto[];
   @ApiProperty({ type: [String], description: 'Not evaluated here (CRD policies `Kind/name`, `hostNetwork`)' }) notEvaluated!: string[];
 }
 

@@ -25,11 +25,15 @@ function Side({ side, dir, clusterId, at }: { side: ReachabilitySideAllowance; d
   if (side.peer === null) return <li className="muted">external address: not governed by policies</li>;
   return (
     <>
-      {side.policies.map((p) => (
-        <li key={policyKey(p)} data-testid={`allowed-${dir}`}>
-          <span aria-hidden>✓</span> {dir} allowed by <PolicyLink p={p} clusterId={clusterId} at={at} />
-        </li>
-      ))}
+      {side.policies.map((p) => {
+        const l7 = (side.l7 ?? []).find((x) => policyKey(x.policy) === policyKey(p));
+        return (
+          <li key={policyKey(p)} data-testid={`allowed-${dir}`}>
+            <span aria-hidden>✓</span> {dir} allowed by <PolicyLink p={p} clusterId={clusterId} at={at} />
+            {l7 ? <span className="muted"> with L7 rules ({l7.rules.join(', ')}): requests are filtered further, not evaluated</span> : null}
+          </li>
+        );
+      })}
       {side.defaultAllow ? (
         <li data-testid={`default-${dir}`}>
           <span aria-hidden>○</span> {dir}: no policy isolates {side.peer} for {dir}: allowed by default
