@@ -86,6 +86,37 @@ describe('reachability page in a browser', () => {
     await expect.poll(() => rows(page, '#workload')).toEqual(egress.connections.map(({ src, dst, conn }) => ({ src, dst, conn })));
   });
 
+  it('on the Cilium cluster: CRD rules evaluated, "with L7 rules" and deny cuts named as the API names them', async () => {
+    const neu = (await p.api<Page<ClusterSummary>>('/clusters')).items.find((c) => c.name === 'aks-prod-neu')!;
+    const page = await p.newPage('security');
+    // ledger-api is reached by payments-api through the L7 (HTTP) policy only.
+    const ledger = await p.api<WorkloadReachability>(`/clusters/${neu.id}/reachability/workloads/ledger/ledger-api/ingress?kind=Deployment`);
+    const viaL7 = ledger.connections.find((c) => c.src === 'payments/payments-api')!;
+    expect(viaL7.conn).toBe('TCP 8080');
+    expect(viaL7.allowedBy.ingress.l7).toEqual([{ policy: { kind: 'CiliumNetworkPolicy', namespace: 'ledger', name: 'ledger-api-l7' }, rules: ['http'] }]);
+    await page.goto(`${p.web.url}/clusters/${neu.id}/reachability?workload=${encodeURIComponent('ledger/ledger-api')}`, { waitUntil: 'load' });
+    await page.locator('#workload table[data-testid="connections"]').waitFor();
+    expect(await rows(page, '#workload')).toEqual(ledger.connections.map(({ src, dst, conn }) => ({ src, dst, conn })));
+    const row = page.locator('#workload table[data-testid="connections"] tbody tr[data-src="payments/payments-api"]');
+    const allowed = await row.locator('[data-testid="allowed-ingress"]').innerText();
+    expect(allowed).toContain('allowed by CiliumNetworkPolicy ledger/ledger-api-l7');
+    expect(allowed).toContain('with L7 rules (http)');
+    expect(await row.locator('[data-testid="allowed-ingress"] a').getAttribute('href')).toBe(`/clusters/${neu.id}/namespaces/ledger/policies/ledger-api-l7?kind=CiliumNetworkPolicy`);
+    // cert-manager has no policy of its own: open, but the clusterwide deny cuts SSH from every peer.
+    const cm = await p.api<WorkloadReachability>(`/clusters/${neu.id}/reachability/workloads/cert-manager/cert-manager/ingress?kind=Deployment`);
+    const cut = cm.connections.find((c) => c.allowedBy.ingress.deniedBy.length > 0)!;
+    expect(cut.conn).toBe('SCTP,TCP 1-21,23-65535,UDP');
+    expect(cut.allowedBy.ingress.deniedBy).toEqual([{ kind: 'CiliumClusterwideNetworkPolicy', namespace: null, name: 'deny-ssh-into-pods' }]);
+    await page.goto(`${p.web.url}/clusters/${neu.id}/reachability?workload=${encodeURIComponent('cert-manager/cert-manager')}`, { waitUntil: 'load' });
+    await page.locator('#workload table[data-testid="connections"]').waitFor();
+    const denied = await page.locator(`#workload tbody tr[data-src="${cut.src}"] [data-testid="denied-ingress"]`).innerText();
+    expect(denied).toContain('deny rules of CiliumClusterwideNetworkPolicy deny-ssh-into-pods cut ports off this connection');
+    // Nothing on this cluster is an upper bound any more: only L7, FQDN and hostNetwork items remain.
+    const matrix = await p.api<ReachabilityMatrix>(`/clusters/${neu.id}/reachability/matrix`);
+    for (const n of matrix.notEvaluated) expect(n.reason).toMatch(/L7 rules|FQDN|hostNetwork/);
+    await screenshot(page, 'reachability-cilium');
+  });
+
   it('says what is not evaluated and that the none cluster enforces nothing', async () => {
     const sandbox = (await p.api<Page<ClusterSummary>>('/clusters')).items.find((c) => c.name === 'aks-dev-sandbox')!;
     const m = await p.api<ReachabilityMatrix>(`/clusters/${sandbox.id}/reachability/matrix`);

@@ -156,7 +156,7 @@ function MatrixCanvas({ m, selected, hrefFor }: { m: ReachabilityMatrix; selecte
       {m.notEvaluated.length > 0 ? (
         <details className="matrix-not-evaluated">
           <summary>
-            {m.notEvaluated.length} item{m.notEvaluated.length === 1 ? '' : 's'} not evaluated: the matrix is an upper bound there
+            {m.notEvaluated.length} item{m.notEvaluated.length === 1 ? '' : 's'} not evaluated: each says how it is shown
           </summary>
           <ul className="not-evaluated">
             {m.notEvaluated.map((n, i) => (

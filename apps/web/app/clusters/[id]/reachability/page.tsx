@@ -90,7 +90,7 @@ export default async function ReachabilityPage({ params, searchParams }: PagePro
           <h1>Reachability{cluster ? ` · ${cluster.name}` : ''}</h1>
           {cluster ? (
             <p className="page-sub">
-              Which workloads may connect, as the NetworkPolicies declare it · engine <EngineBadge engine={cluster.engine} />
+              Which workloads may connect, as the NetworkPolicies and Cilium policies declare it · engine <EngineBadge engine={cluster.engine} />
             </p>
           ) : null}
         </div>
@@ -180,7 +180,9 @@ export default async function ReachabilityPage({ params, searchParams }: PagePro
             {notEvaluated ? (
               <section className="panel" aria-labelledby="ne-h">
                 <h2 id="ne-h">Not evaluated</h2>
-                <p className="muted">Reachability is an upper bound where Kordon does not evaluate the rules in force (Cilium/Calico CRD policies with L7 or FQDN rules, hostNetwork pods, an engine enforcing nothing).</p>
+                <p className="muted">
+                  What Kordon cannot know from the objects alone. L7 rules (HTTP, DNS, Kafka) filter requests on a connection shown as allowed; egress to an FQDN depends on DNS answers and is not shown as an address range; Calico policies and hostNetwork pods are shown as open (an upper bound); an engine enforcing nothing enforces none of it.
+                </p>
                 <NotEvaluated items={notEvaluated} />
               </section>
             ) : null}
