@@ -367,6 +367,10 @@ describe('secrets over a full cycle of the API process', () => {
       await page.getByLabel('API token').fill(S.refusedBearer);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').first().waitFor();
+      // The refusal is a redirect to /sign-in?error=…: let it land before the next submit, or a
+      // click during the transition is lost (seen once in a full run on 2 busy cores).
+      await page.waitForURL(/[?&]error=/);
+      await page.waitForLoadState('load');
       pages.push({ label: 'refused sign-in', html: await page.content() });
       await page.getByLabel('API token').fill(S.admin);
       await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.getByRole('button', { name: 'Sign in' }).click()]);
