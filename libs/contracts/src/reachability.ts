@@ -2,7 +2,8 @@
 // one workload, who can reach it and where it can go. Plain types only: no decorators.
 
 /** One allowed connection. Peers are `namespace/name` workloads (`namespace/name[Kind]` when two
- * kinds share a name) or external `start-end` address ranges; `conn` is the engine's canonical
+ * kinds share a name), external `start-end` address ranges, or `FQDN <name>` for a Cilium
+ * `toFQDNs` name or pattern (egress only; its addresses depend on DNS); `conn` is the engine's canonical
  * connection-set text (`All Connections`, `TCP 80,443`, `TCP 8080,UDP 53`…). */
 export interface ReachabilityConnection {
   src: string;

@@ -44,6 +44,8 @@ export type CiliumRule = NormalizedRule & { l7?: string[] };
 export interface CiliumRuleSet {
   allow: CiliumRule[];
   deny: CiliumRule[];
+  /** Egress `toFQDNs` rules: the names or patterns, and the rule's ports (no address range). */
+  fqdn: { patterns: string[]; rule: CiliumRule }[];
 }
 
 export interface CiliumRules {
@@ -255,7 +257,7 @@ const UNEVALUATED_L3: Record<Direction, string[]> = {
   egress: ['toServices', 'toGroups', 'toNodes', 'toRequires'],
 };
 
-function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boolean): CiliumRule | null {
+function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boolean, fqdnOut?: CiliumRuleSet['fqdn']): CiliumRule | null {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     ctx.problems.push({ severity: 'error', code: 'invalid-object', message: 'a rule must be an object; it allows nothing', object: ctx.object, field });
     return null;
@@ -266,9 +268,15 @@ function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boo
     if (rule[f] !== undefined) ctx.notes.add(`${field}.${f} is not evaluated: the rule is taken to match no peer`);
   }
   if (rule.icmps !== undefined) ctx.notes.add(`${field}.icmps: ICMP is not evaluated`);
+  const fqdnNames: string[] = [];
   if (!deny && rule.toFQDNs !== undefined) {
-    const names = isList(rule.toFQDNs) ? rule.toFQDNs.map((x) => (x as { matchName?: string; matchPattern?: string })?.matchName ?? (x as { matchPattern?: string })?.matchPattern).filter(Boolean) : [];
-    ctx.notes.add(`${field}.toFQDNs: egress to FQDN ${names.join(', ') || '(none)'} depends on DNS answers; not evaluated as an address range`);
+    if (isList(rule.toFQDNs)) {
+      for (const x of rule.toFQDNs) {
+        const name = (x as { matchName?: unknown })?.matchName ?? (x as { matchPattern?: unknown })?.matchPattern;
+        if (typeof name === 'string' && name !== '') fqdnNames.push(name);
+      }
+    }
+    ctx.notes.add(`${field}.toFQDNs: egress to FQDN ${fqdnNames.join(', ') || '(none)'} is shown as the peer "FQDN <name>"; which addresses that reaches depends on DNS answers, not evaluated`);
   }
   const l3 = L3_FIELDS[d].filter((f) => rule[f] !== undefined);
   const peers: NormalizedPeer[] = [];
@@ -303,6 +311,9 @@ function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boo
     });
   }
   const { allPorts, ports, l7 } = readPorts(rule.toPorts, `${field}.toPorts`, ctx, deny);
+  if (fqdnNames.length > 0 && fqdnOut) {
+    fqdnOut.push({ patterns: [...new Set(fqdnNames)], rule: { peersField: 'list', allPeers: false, peers: [], portsField: allPorts ? 'absent' : 'list', allPorts, ports, ...(l7.length > 0 ? { l7 } : {}) } });
+  }
   // No L3 part at all: every peer on the listed ports, but only when some port is listed (an
   // empty rule `{}` allows nothing).
   if (!anyL3) {
@@ -317,7 +328,7 @@ function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boo
 /** The allow and deny rules of one Cilium rule per direction, with what is not evaluated. */
 export function readCiliumRules(spec: Record<string, unknown>, object: string, ownNamespace: string | null, field: string, problems: Problem[]): CiliumRules {
   const ctx: Ctx = { object, ownNamespace, problems, notes: new Set() };
-  const rules: Record<Direction, CiliumRuleSet> = { ingress: { allow: [], deny: [] }, egress: { allow: [], deny: [] } };
+  const rules: Record<Direction, CiliumRuleSet> = { ingress: { allow: [], deny: [], fqdn: [] }, egress: { allow: [], deny: [], fqdn: [] } };
   for (const d of DIRECTIONS) {
     for (const [key, deny] of [
       [d, false],
@@ -330,7 +341,7 @@ export function readCiliumRules(spec: Record<string, unknown>, object: string, o
         continue;
       }
       list.forEach((r, i) => {
-        const rule = readRule(r, d, `${field}.${key}[${i}]`, ctx, deny);
+        const rule = readRule(r, d, `${field}.${key}[${i}]`, ctx, deny, d === 'egress' && !deny ? rules.egress.fqdn : undefined);
         if (rule) (deny ? rules[d].deny : rules[d].allow).push(rule);
       });
     }

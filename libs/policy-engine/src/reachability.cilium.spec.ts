@@ -335,6 +335,25 @@ describe('Cilium: what stays not evaluated (Layer 7 Examples; DNS based)', () =>
     const reasons = r.notEvaluated.map((n) => n.reason).join('\n');
     expect(reasons).toContain('FQDN *.example.com');
     expect(reasons).toContain('L7 rules (dns)');
+    // The name is a peer of its own, on the rule's ports.
+    expect(r.between('a/web', 'FQDN *.example.com').toString()).toBe('TCP 443');
+    expect(r.whereCanGo('a/web')).toContainEqual({ src: 'a/web', dst: 'FQDN *.example.com', conn: 'TCP 443' });
+    expect(r.connections()).toContainEqual({ src: 'a/web', dst: 'FQDN *.example.com', conn: 'TCP 443' });
+    expect(r.whereCanGo('a/client').some((c) => c.dst.startsWith('FQDN '))).toBe(false);
+    const why = r.allowedBy('a/web', 'FQDN *.example.com');
+    expect(why.egress.policies).toEqual([{ kind: 'CiliumNetworkPolicy', namespace: 'a', name: 'fqdn' }]);
+    expect(why.ingress.peer).toBeNull();
+  });
+
+  it('toFQDNs: a deny with no L3 part cuts the name too; a CIDR deny is named as one that may cut its addresses', () => {
+    const allow = cnp('a', 'fqdn', { endpointSelector: web, egress: [{ toFQDNs: [{ matchName: 'api.example.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }, { port: '80', protocol: 'TCP' }] }] }] });
+    const denyPort = ccnp('no-80', { endpointSelector: {}, enableDefaultDeny: { egress: false }, egressDeny: [{ toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }] }] }] });
+    const denyCidr = ccnp('no-world', { endpointSelector: {}, enableDefaultDeny: { egress: false }, egressDeny: [{ toCIDR: ['0.0.0.0/0'] }] });
+    const r = report([allow, denyPort, denyCidr]);
+    expect(r.between('a/web', 'FQDN api.example.com').toString()).toBe('TCP 443');
+    const why = r.allowedBy('a/web', 'FQDN api.example.com').egress;
+    expect(why.deniedBy).toEqual([{ kind: 'CiliumClusterwideNetworkPolicy', namespace: null, name: 'no-80' }]);
+    expect(why.notEvaluated).toEqual(['CiliumClusterwideNetworkPolicy no-world: its CIDR deny may cut the addresses api.example.com resolves to']);
   });
 
   it('service-account selectors are noted and taken to match no pod', () => {

@@ -330,6 +330,8 @@ interface PolicyUnit {
   allow: Record<Direction, readonly (NormalizedRule & { l7?: string[] })[]>;
   /** Cilium ingressDeny/egressDeny: win over every allow. */
   deny: Record<Direction, readonly NormalizedRule[]>;
+  /** Cilium egress `toFQDNs` rules: peers `FQDN <name>`. */
+  fqdn: readonly { patterns: string[]; rule: NormalizedRule & { l7?: string[] } }[];
 }
 
 interface UnitEntries {
@@ -340,6 +342,8 @@ interface UnitEntries {
 }
 
 const NO_RULES: Record<Direction, readonly NormalizedRule[]> = { ingress: [], egress: [] };
+/** Peers named by Cilium `toFQDNs` rules: `FQDN api.example.com`, `FQDN *.example.com`. */
+export const FQDN_PREFIX = 'FQDN ';
 
 const TERMINATED: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -410,6 +414,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     isolates: { ingress: policy.policyTypes.includes('ingress'), egress: policy.policyTypes.includes('egress') },
     allow: policy.rules,
     deny: NO_RULES,
+    fqdn: [],
   }));
 
   // ---- workloads and endpoints
@@ -528,19 +533,22 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   });
   const crd = readCrdPolicies(state.crdPolicies ?? [], enforcement.engine, problems);
   notEvaluated.push(...crd.notEvaluated);
+  const fqdnNames = new Set<string>();
   for (const sel of crd.selections) {
     let unit = -1;
     let directions: Direction[];
     if (sel.ciliumRules) {
       const read = sel.ciliumRules;
-      directions = DIRECTIONS.filter((d) => sel.isolates[d] || read.rules[d].allow.length > 0 || read.rules[d].deny.length > 0);
+      directions = DIRECTIONS.filter((d) => sel.isolates[d] || read.rules[d].allow.length > 0 || read.rules[d].deny.length > 0 || read.rules[d].fqdn.length > 0);
       unit = units.length;
       units.push({
         name: sel.policy,
         isolates: sel.isolates,
         allow: { ingress: read.rules.ingress.allow, egress: read.rules.egress.allow },
         deny: { ingress: read.rules.ingress.deny, egress: read.rules.egress.deny },
+        fqdn: read.rules.egress.fqdn,
       });
+      for (const f of read.rules.egress.fqdn) for (const p of f.patterns) fqdnNames.add(p);
     } else directions = DIRECTIONS.filter((d) => sel.isolates[d]);
     if (directions.length === 0) continue;
     const candidates = sel.namespaces !== null ? sel.namespaces.filter((n) => nsLabels.has(n)) : nsNames;
@@ -875,6 +883,50 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     return v;
   };
 
+  // ---- FQDN peers: egress `toFQDNs` rules admit names, not address ranges
+  const fqdnPeers = [...fqdnNames].sort(byString).map((name) => `${FQDN_PREFIX}${name}`);
+  const fqdnPeerSet = new Set(fqdnPeers);
+  /** What endpoint `e` may send to the FQDN `name`; with `why`, the units behind it. */
+  const endpointFqdn = (e: number, name: string, why?: { allow: Set<number>; cut: Set<number>; l7: Map<number, Set<string>> }): ConnectionSet => {
+    const ep = endpoints[e];
+    if (ep.hostNetwork || ep.crd.egress.length > 0) return ConnectionSet.none();
+    let v = ConnectionSet.none();
+    let isolated = false;
+    for (const u of ep.selecting.egress) {
+      if (units[u].isolates.egress) isolated = true;
+      for (const f of units[u].fqdn) {
+        if (!f.patterns.includes(name)) continue;
+        const got = ruleConnections(f.rule, null);
+        v = v.union(got);
+        if (why && !got.isEmpty()) {
+          why.allow.add(u);
+          if (f.rule.l7) {
+            let set = why.l7.get(u);
+            if (!set) why.l7.set(u, (set = new Set()));
+            for (const k of f.rule.l7) set.add(k);
+          }
+        }
+      }
+    }
+    if (v.isEmpty()) return v;
+    if (!isolated) v = ConnectionSet.all();
+    // Deny rules with no L3 part cut every peer, names included; CIDR denies are addresses.
+    for (const u of ep.selecting.egress) {
+      for (const id of unitEntries.get(u)!.deny.egress) {
+        if (entries[id].target.kind !== 'any') continue;
+        const cut = resolve(entries[id].spec, null);
+        if (why && !cut.intersect(v).isEmpty()) why.cut.add(u);
+        v = v.subtract(cut);
+      }
+    }
+    return v;
+  };
+  const workloadFqdn = (w: number, name: string): ConnectionSet => {
+    let acc = ConnectionSet.none();
+    for (const e of workloads[w].endpoints) acc = acc.union(endpointFqdn(e, name));
+    return acc;
+  };
+
   // ---- workload-level answers
   const workloadConn = (a: number, b: number): ConnectionSet => {
     let acc = ConnectionSet.none();
@@ -916,6 +968,10 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         const ing = workloadExternal(a, r, 'ingress');
         if (!ing.isEmpty()) out.push({ src: externalRanges[r].range, dst: workloads[a].info.id, conn: ing.toString() });
       }
+      for (const peer of fqdnPeers) {
+        const v = workloadFqdn(a, peer.slice(FQDN_PREFIX.length));
+        if (!v.isEmpty()) out.push({ src: workloads[a].info.id, dst: peer, conn: v.toString() });
+      }
     }
     allConnections = out.sort(byPeers);
     return allConnections;
@@ -952,6 +1008,10 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       const v = workloadExternal(w, i, 'egress');
       if (!v.isEmpty()) out.push({ src: id, dst: r.range, conn: v.toString() });
     });
+    for (const peer of fqdnPeers) {
+      const v = workloadFqdn(w, peer.slice(FQDN_PREFIX.length));
+      if (!v.isEmpty()) out.push({ src: id, dst: peer, conn: v.toString() });
+    }
     return out.sort(byPeers);
   };
   const between = (src: string, dst: string): ConnectionSet => {
@@ -959,6 +1019,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     const t = workloadById.get(dst);
     if (s !== undefined && t !== undefined) return s === t ? ConnectionSet.all() : workloadConn(s, t);
     if (s !== undefined && rangeIndex.has(dst)) return workloadExternal(s, rangeIndex.get(dst)!, 'egress');
+    if (s !== undefined && fqdnPeerSet.has(dst)) return workloadFqdn(s, dst.slice(FQDN_PREFIX.length));
     if (t !== undefined && rangeIndex.has(src)) return workloadExternal(t, rangeIndex.get(src)!, 'ingress');
     if (rangeIndex.has(src) && rangeIndex.has(dst)) throw new RangeError('traffic between two external ranges is not governed by NetworkPolicies');
     throw new RangeError(`unknown peer "${s === undefined ? src : dst}"`);
@@ -1041,6 +1102,32 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     out.notEvaluated = [...notes].sort(byString);
     return out;
   };
+  const fqdnAllowance = (peerId: string, self: number[], name: string): SideAllowance => {
+    const why = { allow: new Set<number>(), cut: new Set<number>(), l7: new Map<number, Set<string>>() };
+    let open = false;
+    // A CIDR deny may cut the addresses the name resolves to: that depends on DNS, so it is named.
+    const maybe = new Set<string>();
+    for (const e of self) {
+      endpointFqdn(e, name, why);
+      if (!endpoints[e].selecting.egress.some((u) => units[u].isolates.egress)) open = true;
+      for (const u of endpoints[e].selecting.egress) {
+        if (unitEntries.get(u)!.deny.egress.some((id) => entries[id].target.kind === 'ipBlock')) {
+          const n = units[u].name;
+          maybe.add(`${n.kind} ${n.namespace === null ? '' : `${n.namespace}/`}${n.name}: its CIDR deny may cut the addresses ${name} resolves to`);
+        }
+      }
+    }
+    const named = (set: Iterable<number>): PolicyName[] =>
+      [...set].map((u) => units[u].name).sort((x, y) => byString(x.kind, y.kind) || byString(x.namespace ?? '', y.namespace ?? '') || byString(x.name, y.name));
+    return {
+      peer: peerId,
+      defaultAllow: open,
+      policies: named(why.allow),
+      deniedBy: named(why.cut),
+      l7: [...why.l7.entries()].map(([u, kinds]) => ({ policy: units[u].name, rules: [...kinds].sort() })),
+      notEvaluated: [...maybe].sort(byString),
+    };
+  };
   const external = (): SideAllowance => ({ peer: null, defaultAllow: false, policies: [], deniedBy: [], l7: [], notEvaluated: [] });
   const allowedBy = (src: string, dst: string): ConnectionAllowance => {
     const allowed = between(src, dst);
@@ -1053,6 +1140,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         ingress: sideAllowance(dst, eps(t), 'ingress', eps(s).map((endpoint) => ({ endpoint })), allowed),
       };
     }
+    if (s !== undefined && fqdnPeerSet.has(dst)) return { egress: fqdnAllowance(src, eps(s), dst.slice(FQDN_PREFIX.length)), ingress: external() };
     if (s !== undefined) return { egress: sideAllowance(src, eps(s), 'egress', [{ range: rangeIndex.get(dst)! }], allowed), ingress: external() };
     return { egress: external(), ingress: sideAllowance(dst, eps(t!), 'ingress', [{ range: rangeIndex.get(src)! }], allowed) };
   };
