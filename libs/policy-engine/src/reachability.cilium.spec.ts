@@ -223,6 +223,18 @@ describe('Cilium deny policies (Deny Policies)', () => {
     expect(why.deniedBy).toEqual([{ kind: 'CiliumClusterwideNetworkPolicy', namespace: null, name: 'deny-80' }]);
   });
 
+  it('a deny is named only where both sides would otherwise allow what it cuts', () => {
+    const denySsh = ccnp('deny-ssh', { endpointSelector: web, enableDefaultDeny: { ingress: false }, ingressDeny: [{ toPorts: [{ ports: [{ port: '22', protocol: 'TCP' }] }] }] });
+    const clientOut = cnp('a', 'client-out', { endpointSelector: { matchLabels: { app: 'client' } }, egress: [{ toEndpoints: [web], toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }] }] }] });
+    const r = report([denySsh, clientOut]);
+    // a/client may only send TCP 80: SSH was never on the table, so the deny cuts nothing here.
+    expect(r.between('a/client', 'a/web').toString()).toBe('TCP 80');
+    expect(r.allowedBy('a/client', 'a/web').ingress.deniedBy).toEqual([]);
+    // b/other's egress is open: the deny is what stops SSH.
+    expect(r.between('b/other', 'a/web').toString()).toBe('SCTP,TCP 1-21,23-65535,UDP');
+    expect(r.allowedBy('b/other', 'a/web').ingress.deniedBy).toEqual([{ kind: 'CiliumClusterwideNetworkPolicy', namespace: null, name: 'deny-ssh' }]);
+  });
+
   it('a deny-only policy puts the direction into default deny (Endpoint default policy): nothing is allowed', () => {
     const deny = cnp('a', 'deny-b', { endpointSelector: web, ingressDeny: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'b' } }] }] });
     expect(between([deny], 'a/client', 'a/web')).toBe('No Connections');

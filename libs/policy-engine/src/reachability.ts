@@ -1045,8 +1045,11 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     d: Direction,
     others: { endpoint: number }[] | { range: number }[],
     allowed: ConnectionSet,
-  ): SideAllowance => {
-    const out: SideAllowance = { peer: peerId, defaultAllow: false, policies: [], deniedBy: [], l7: [], notEvaluated: [] };
+    /** What the other side's allows let through, before its denies: a deny is named only where both sides would allow. */
+    otherBefore: ConnectionSet = ConnectionSet.all(),
+    onlyBefore = false,
+  ): SideAllowance & { before: ConnectionSet } => {
+    const out: SideAllowance & { before: ConnectionSet } = { peer: peerId, defaultAllow: false, policies: [], deniedBy: [], l7: [], notEvaluated: [], before: ConnectionSet.none() };
     const l7 = new Map<number, Set<string>>();
     const seen = new Set<number>();
     const cutBy = new Set<number>();
@@ -1068,7 +1071,10 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       const ep = endpoints[e];
       if (ep.crd[d].length > 0) ep.crd[d].forEach((r) => notes.add(r));
       if (ep.hostNetwork && (ep.selecting[d].length > 0 || ep.crd[d].length > 0)) notes.add('hostNetwork');
-      if (ep.hostNetwork || ep.crd[d].length > 0) continue;
+      if (ep.hostNetwork || ep.crd[d].length > 0) {
+        out.before = ConnectionSet.all();
+        continue;
+      }
       const isolated = ep.selecting[d].some((u) => units[u].isolates[d]);
       if (!isolated) out.defaultAllow = true;
       // What the allows let through before any deny: a deny is named when it cuts some of it.
@@ -1089,9 +1095,12 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
           }
         }
       }
+      out.before = out.before.union(before);
+      if (onlyBefore) continue;
+      const both = before.intersect(otherBefore);
       for (const u of ep.selecting[d]) {
-        if (cutBy.has(u)) continue;
-        if (unitEntries.get(u)!.deny[d].some((id) => !admitted(ep, id).intersect(before).isEmpty())) cutBy.add(u);
+        if (cutBy.has(u) || both.isEmpty()) continue;
+        if (unitEntries.get(u)!.deny[d].some((id) => !admitted(ep, id).intersect(both).isEmpty())) cutBy.add(u);
       }
     }
     const named = (set: Set<number>): PolicyName[] =>
@@ -1134,15 +1143,21 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     const s = workloadById.get(src);
     const t = workloadById.get(dst);
     const eps = (w: number) => workloads[w].endpoints;
+    const strip = ({ before: _before, ...side }: SideAllowance & { before: ConnectionSet }): SideAllowance => side;
     if (s !== undefined && t !== undefined) {
+      const toT = eps(t).map((endpoint) => ({ endpoint }));
+      const toS = eps(s).map((endpoint) => ({ endpoint }));
+      // Each side's allows before denies, so that a deny is named only where the other side would allow.
+      const egressBefore = sideAllowance(src, eps(s), 'egress', toT, allowed, ConnectionSet.all(), true).before;
+      const ingressBefore = sideAllowance(dst, eps(t), 'ingress', toS, allowed, ConnectionSet.all(), true).before;
       return {
-        egress: sideAllowance(src, eps(s), 'egress', eps(t).map((endpoint) => ({ endpoint })), allowed),
-        ingress: sideAllowance(dst, eps(t), 'ingress', eps(s).map((endpoint) => ({ endpoint })), allowed),
+        egress: strip(sideAllowance(src, eps(s), 'egress', toT, allowed, ingressBefore)),
+        ingress: strip(sideAllowance(dst, eps(t), 'ingress', toS, allowed, egressBefore)),
       };
     }
     if (s !== undefined && fqdnPeerSet.has(dst)) return { egress: fqdnAllowance(src, eps(s), dst.slice(FQDN_PREFIX.length)), ingress: external() };
-    if (s !== undefined) return { egress: sideAllowance(src, eps(s), 'egress', [{ range: rangeIndex.get(dst)! }], allowed), ingress: external() };
-    return { egress: external(), ingress: sideAllowance(dst, eps(t!), 'ingress', [{ range: rangeIndex.get(src)! }], allowed) };
+    if (s !== undefined) return { egress: strip(sideAllowance(src, eps(s), 'egress', [{ range: rangeIndex.get(dst)! }], allowed)), ingress: external() };
+    return { egress: external(), ingress: strip(sideAllowance(dst, eps(t!), 'ingress', [{ range: rangeIndex.get(src)! }], allowed)) };
   };
 
   let matrix: NamespaceMatrix | null = null;

@@ -46,7 +46,7 @@ function Side({ side, dir, clusterId, at }: { side: ReachabilitySideAllowance; d
       ))}
       {side.notEvaluated.length > 0 ? (
         <li className="muted">
-          <span aria-hidden>?</span> {dir} not evaluated ({side.notEvaluated.join(', ')}): shown as open
+          <span aria-hidden>?</span> {dir} not evaluated: {side.notEvaluated.map((n) => (n === 'hostNetwork' ? 'hostNetwork pods (not enforced: shown as open)' : /^[A-Za-z]+\/[^ ]+$/.test(n) ? `${n} (not evaluated: shown as open)` : n)).join('; ')}
         </li>
       ) : null}
     </>
