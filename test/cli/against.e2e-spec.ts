@@ -104,6 +104,8 @@ describe('kordon analyze --against', () => {
     expect(r.stdout).toMatch(/^ {2}changed {2}pay\/default-deny/m);
     expect(r.stdout).toMatch(/^ {2}opens {4}0\.0\.0\.0-255\.255\.255\.255 → pay\/api: All Connections {2}\(by pay\/default-deny changed\)$/m);
     expect(r.stdout).toMatch(/^ {2}opens {4}pay\/worker → pay\/api: All Connections/m);
+    // Each opened pair says which policies allow it now.
+    expect(r.stdout).toMatch(/^ {2}opens {4}pay\/worker → pay\/api: All Connections.*\n {11}now egress: allowed by default \| ingress: allowed by (default|pay\/)/m);
     expect(r.stdout).toMatch(/breaks {3}default-deny ingress in pay/);
     expect(r.stdout).toMatch(/^FAIL: the change opens connections between \d+ pairs and breaks default-deny in pay \(ingress\)$/m);
     expect((await t.sql<{ n: string }>('SELECT count(*) AS n FROM snapshot'))[0]!.n).toBe(snapshotsBefore);

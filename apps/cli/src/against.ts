@@ -5,7 +5,9 @@
 // a default-deny, so a pull request can be gated on the cluster's real posture.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { ConnectionAllowance } from '@kordon/policy-engine';
 import { CliError, EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_OK, EXIT_UNAVAILABLE } from './exit-codes';
+import { explain } from './text-report';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,6 +36,8 @@ interface Pair {
   opened: string;
   closed: string;
   causes: { type: string; kind: string; namespace: string | null; name: string; change: string }[];
+  /** Workload pairs: which policies allow it, before and after. */
+  allowedBy?: { before: ConnectionAllowance | null; after: ConnectionAllowance | null };
 }
 
 export interface AgainstOptions {
@@ -127,6 +131,7 @@ export function textReport(cluster: string, a: SimulateAnswer): string {
   for (const p of pairs.filter((x) => x.opened)) {
     const causes = p.causes.filter((c) => c.type !== 'labels').map((c) => `${nsName(c)} ${c.change}`);
     lines.push(`  opens    ${p.from} → ${p.to}: ${p.opened}${causes.length ? `  (by ${causes.join(', ')})` : ''}`);
+    if (p.allowedBy?.after) lines.push(`           now ${explain(p.allowedBy.after)}`);
   }
   for (const p of pairs.filter((x) => x.closed)) lines.push(`  closes   ${p.from} → ${p.to}: ${p.closed}`);
   const v = a.verdict;

@@ -182,6 +182,6 @@ function sideText(d: 'egress' | 'ingress', s: SideAllowance): string {
   return `${d}: ${parts.join('; ') || 'no policy'}`;
 }
 
-function explain(a: ConnectionAllowance): string {
+export function explain(a: ConnectionAllowance): string {
   return `${sideText('egress', a.egress)} | ${sideText('ingress', a.ingress)}`;
 }

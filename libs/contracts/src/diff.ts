@@ -1,6 +1,7 @@
 // What changed between two snapshots of a cluster (GET /clusters/:id/diff), or between its
 // latest snapshot and proposed manifests (POST /clusters/:id/simulate, nothing stored), and the
 // "what changed since" counts of the cluster and fleet pages. Plain types only.
+import type { ReachabilityAllowance } from './reachability';
 
 export interface DiffSnapshotRef {
   /** null for the proposed side of a what-if. */
@@ -110,6 +111,8 @@ export interface DiffPair {
   opened: string;
   closed: string;
   causes: DiffPairCause[];
+  /** Workload pairs only: which policies allow the connection on each side, before and after (null where there was none). */
+  allowedBy?: { before: ReachabilityAllowance | null; after: ReachabilityAllowance | null };
 }
 
 export interface DiffSummary {

@@ -140,6 +140,24 @@ describe('diffClusterStates', () => {
     expect(quiet.labels[0]).toMatchObject({ namespace: 'front', added: [{ key: 'cost', value: 'x' }], effects: [], peerEffects: [] });
   });
 
+  it('workload pairs say which policies allow the connection after (and before) the change', () => {
+    const open = np('shop', 'web-from-anyone', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{}] });
+    const d = diffClusterStates(side(state()), side(state({ networkPolicies: [DENY_INGRESS('shop'), ALLOW_WEB_FROM_CLIENT, open] })), { workloads: true });
+    const changed = d.reachability!.workloadPairs!.find((p) => p.from === 'front/client' && p.to === 'shop/web')!;
+    expect(changed).toMatchObject({ before: 'TCP 80', after: 'All Connections' });
+    expect(changed.allowedBy!.before!.ingress.policies).toEqual([{ kind: 'NetworkPolicy', namespace: 'shop', name: 'web-from-client' }]);
+    expect(changed.allowedBy!.after!.ingress.policies).toEqual([
+      { kind: 'NetworkPolicy', namespace: 'shop', name: 'web-from-anyone' },
+      { kind: 'NetworkPolicy', namespace: 'shop', name: 'web-from-client' },
+    ]);
+    expect(changed.allowedBy!.after!.egress.defaultAllow).toBe(true);
+    // A pair with no connection before has no explanation there.
+    const fromWorld = d.reachability!.workloadPairs!.find((p) => p.to === 'shop/web' && p.before === 'No Connections')!;
+    expect(fromWorld.allowedBy!.before).toBeNull();
+    // Namespace pairs carry no per-connection explanation (a cell is many workload pairs).
+    expect(d.reachability!.namespacePairs.every((p) => p.allowedBy === undefined)).toBe(true);
+  });
+
   it('an edited policy shows before and after, and the findings it opens and resolves', () => {
     const open = np('shop', 'web-from-client', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{}] });
     const d = diffClusterStates(side(state()), side(state({ networkPolicies: [DENY_INGRESS('shop'), open] })));

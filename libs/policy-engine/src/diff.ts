@@ -6,7 +6,7 @@
 import type { Finding } from './findings';
 import type { ClusterState, CrdPolicy, Labels, NetworkPolicy } from './model';
 import type { ClusterPosture, NamespacePosture } from './posture.types';
-import { ConnectionSet, type Connection, type NamespaceMatrix, type ReachabilityReport } from './reachability';
+import { ConnectionSet, type Connection, type ConnectionAllowance, type NamespaceMatrix, type ReachabilityReport } from './reachability';
 import { compileSelector, matchesSelector } from './selectors';
 
 export interface DiffSide {
@@ -152,6 +152,8 @@ export interface PairDiff {
   /** Connections allowed before and not now ('' when none). */
   closed: string;
   causes: PairCause[];
+  /** Workload pairs: which policies allow the connection on each side (null where it had none). */
+  allowedBy?: { before: ConnectionAllowance | null; after: ConnectionAllowance | null };
 }
 
 export interface ClusterDiffResult {
@@ -670,7 +672,8 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
       total = all.length;
       const limit = options.workloadPairLimit ?? DEFAULT_PAIR_LIMIT;
       truncated = all.length > limit;
-      workloadPairs = all.slice(0, limit).map((p) => ({ ...p, causes: wlCause(p.from, p.to) }));
+      const why = (side: DiffSide, conn: string, p: PairDiff) => (conn === NONE || !side.reachability ? null : side.reachability.allowedBy(p.from, p.to));
+      workloadPairs = all.slice(0, limit).map((p) => ({ ...p, causes: wlCause(p.from, p.to), allowedBy: { before: why(before, p.before, p), after: why(after, p.after, p) } }));
       opens = all.filter((p) => p.opened).length;
       closes = all.filter((p) => p.closed).length;
     } else {

@@ -89,4 +89,18 @@ describe('toDiffView', () => {
     expect(v.labels).toEqual([{ target: 'selection drift', namespace: null, changes: [], effects: [{ policy: drift.policy, before: 2, after: 0, drift: true }], peers: [] }]);
     expect(v.profile).toEqual([{ field: 'policy engine', before: 'azure', after: 'none' }, { field: 'networkPluginMode', before: '—', after: 'overlay' }]);
   });
+
+  it('says in words which policies allow a workload pair now, or allowed a closed one', () => {
+    const side = (policies: { kind: string; namespace: string | null; name: string }[], defaultAllow: boolean, peer: string | null) => ({ peer, defaultAllow, policies, deniedBy: [], l7: [], notEvaluated: [] });
+    const opened = {
+      from: 'front/client', to: 'shop/web', before: 'No Connections', after: 'TCP 80', opened: 'TCP 80', closed: '', causes: [],
+      allowedBy: { before: null, after: { egress: side([], true, 'front/client'), ingress: side([{ kind: 'CiliumNetworkPolicy', namespace: 'shop', name: 'web-in' }], false, 'shop/web') } },
+    };
+    const closed = { ...opened, before: 'TCP 80', after: 'No Connections', opened: '', closed: 'TCP 80', allowedBy: { before: opened.allowedBy.after, after: null } };
+    const v = toDiffView({ ...EMPTY, reachability: { namespacePairs: [], namespacePairsTotal: 0, namespacePairsTruncated: false, workloadPairs: [opened, closed], workloadPairsTotal: 2, truncated: false } });
+    expect(v.workloadPairs!.map((p) => p.why)).toEqual([
+      'now egress allowed by default · ingress allowed by CiliumNetworkPolicy shop/web-in',
+      'was egress allowed by default · ingress allowed by CiliumNetworkPolicy shop/web-in',
+    ]);
+  });
 });

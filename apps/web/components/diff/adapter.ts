@@ -1,6 +1,6 @@
 // Maps the API's diff answer (ClusterDiff of GET /clusters/:id/diff and POST /clusters/:id/simulate)
 // onto the view model the components draw. The only file that knows the wire shape.
-import type { ClusterDiff, DiffPair, DiffSelectionChange, DiffSummary } from '@kordon/contracts';
+import type { ClusterDiff, DiffPair, DiffSelectionChange, DiffSummary, ReachabilityAllowance, ReachabilityPolicyRef, ReachabilitySideAllowance } from '@kordon/contracts';
 import type { DiffLine } from './line-diff';
 import type { DiffViewModel, FindingChangeView, LabelChangeView, NamespaceDeltaView, PolicyChangeView, ReachChangeView, SelectionEffectView } from './view-model';
 
@@ -75,13 +75,34 @@ function namespaces(d: ClusterDiff): NamespaceDeltaView[] {
   }));
 }
 
-const pair = (p: DiffPair): ReachChangeView => ({
-  from: p.from,
-  to: p.to,
-  before: p.before,
-  after: p.after,
-  causes: p.causes.map((c) => ({ kind: c.kind, namespace: c.namespace, name: c.name, op: c.type === 'policy' ? c.change : c.type === 'drift' ? `drift: ${c.change}` : 'labels changed' })),
-});
+const policyText = (p: ReachabilityPolicyRef) => `${p.kind === 'NetworkPolicy' ? '' : `${p.kind} `}${p.namespace === null ? '' : `${p.namespace}/`}${p.name}`;
+
+/** One side of an explanation in words: `egress: allowed by a/x` or `ingress: allowed by default`. */
+function sideWords(d: 'egress' | 'ingress', s: ReachabilitySideAllowance): string | null {
+  if (s.peer === null) return null;
+  const parts: string[] = [];
+  if (s.policies.length) parts.push(`allowed by ${s.policies.map(policyText).join(', ')}`);
+  if (s.defaultAllow) parts.push('allowed by default');
+  if (s.deniedBy.length) parts.push(`cut by ${s.deniedBy.map(policyText).join(', ')}`);
+  return parts.length ? `${d} ${parts.join('; ')}` : null;
+}
+
+export function allowanceWords(a: ReachabilityAllowance): string {
+  return [sideWords('egress', a.egress), sideWords('ingress', a.ingress)].filter(Boolean).join(' · ');
+}
+
+const pair = (p: DiffPair): ReachChangeView => {
+  const now = p.allowedBy?.after ?? null;
+  const was = p.allowedBy?.before ?? null;
+  return {
+    from: p.from,
+    to: p.to,
+    before: p.before,
+    after: p.after,
+    causes: p.causes.map((c) => ({ kind: c.kind, namespace: c.namespace, name: c.name, op: c.type === 'policy' ? c.change : c.type === 'drift' ? `drift: ${c.change}` : 'labels changed' })),
+    ...(now ? { why: `now ${allowanceWords(now)}` } : was ? { why: `was ${allowanceWords(was)}` } : {}),
+  };
+};
 
 export function toDiffView(d: ClusterDiff): DiffViewModel {
   const policies: PolicyChangeView[] = d.policies.map((p) => ({ kind: p.kind, namespace: p.namespace, name: p.name, op: p.change, lines: unifiedLines(p.yamlDiff) }));

@@ -124,6 +124,11 @@ function ReachList({ clusterId, rows, testid }: { clusterId: string; rows: Reach
                 ))}
               </div>
             ) : null}
+            {r.why ? (
+              <div className="cell-sub" data-testid="reach-why">
+                {r.why}
+              </div>
+            ) : null}
           </li>
         );
       })}

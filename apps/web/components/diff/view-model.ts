@@ -64,6 +64,8 @@ export interface ReachChangeView {
   before: string;
   after: string;
   causes: (PolicyRefView & { op?: string })[];
+  /** Workload pairs: which policies allow it now (or allowed it, for a closed pair), in words. */
+  why?: string;
 }
 
 export interface DiffViewModel {
