@@ -102,5 +102,8 @@ describe('toDiffView', () => {
       'now egress allowed by default · ingress allowed by CiliumNetworkPolicy shop/web-in',
       'was egress allowed by default · ingress allowed by CiliumNetworkPolicy shop/web-in',
     ]);
+    // Nothing to say (two ungoverned sides): no line at all rather than a bare "now".
+    const silent = { ...opened, allowedBy: { before: null, after: { egress: side([], false, null), ingress: side([], false, null) } } };
+    expect(toDiffView({ ...EMPTY, reachability: { namespacePairs: [], namespacePairsTotal: 0, namespacePairsTruncated: false, workloadPairs: [silent], workloadPairsTotal: 1, truncated: false } }).workloadPairs![0]!.why).toBeUndefined();
   });
 });

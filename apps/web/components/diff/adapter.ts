@@ -84,6 +84,7 @@ function sideWords(d: 'egress' | 'ingress', s: ReachabilitySideAllowance): strin
   if (s.policies.length) parts.push(`allowed by ${s.policies.map(policyText).join(', ')}`);
   if (s.defaultAllow) parts.push('allowed by default');
   if (s.deniedBy.length) parts.push(`cut by ${s.deniedBy.map(policyText).join(', ')}`);
+  if (s.notEvaluated.length) parts.push(`not evaluated (${s.notEvaluated.join(', ')})`);
   return parts.length ? `${d} ${parts.join('; ')}` : null;
 }
 
@@ -92,15 +93,15 @@ export function allowanceWords(a: ReachabilityAllowance): string {
 }
 
 const pair = (p: DiffPair): ReachChangeView => {
-  const now = p.allowedBy?.after ?? null;
-  const was = p.allowedBy?.before ?? null;
+  const now = p.allowedBy?.after ? allowanceWords(p.allowedBy.after) : '';
+  const was = p.allowedBy?.before ? allowanceWords(p.allowedBy.before) : '';
   return {
     from: p.from,
     to: p.to,
     before: p.before,
     after: p.after,
     causes: p.causes.map((c) => ({ kind: c.kind, namespace: c.namespace, name: c.name, op: c.type === 'policy' ? c.change : c.type === 'drift' ? `drift: ${c.change}` : 'labels changed' })),
-    ...(now ? { why: `now ${allowanceWords(now)}` } : was ? { why: `was ${allowanceWords(was)}` } : {}),
+    ...(now ? { why: `now ${now}` } : was ? { why: `was ${was}` } : {}),
   };
 };
 
