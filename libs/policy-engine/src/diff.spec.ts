@@ -158,6 +158,25 @@ describe('diffClusterStates', () => {
     expect(d.reachability!.namespacePairs.every((p) => p.allowedBy === undefined)).toBe(true);
   });
 
+  it('a new CIDR rule splits the address ranges without opening anything: pairs compare on the common ranges', () => {
+    const cilium = { networkPlugin: 'azure', networkDataplane: 'cilium', networkPolicy: 'cilium' };
+    const imds = {
+      apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'deny-imds' },
+      spec: { endpointSelector: {}, enableDefaultDeny: { egress: false }, egressDeny: [{ toCIDR: ['169.254.169.254/32'] }] },
+    };
+    const before = state({ networkProfile: cilium });
+    const after = state({ networkProfile: cilium, crdPolicies: [imds] });
+    const d = diffClusterStates(side(before), side(after), { workloads: true });
+    const pairs = d.reachability!.workloadPairs!;
+    expect(pairs.filter((p) => p.opened)).toEqual([]);
+    expect(d.verdict.opens).toBe(0);
+    // Only the metadata address is closed, for each workload's egress.
+    expect(new Set(pairs.map((p) => p.to))).toEqual(new Set(['169.254.169.254-169.254.169.254']));
+    expect(pairs.every((p) => p.after === 'No Connections' && p.before === 'All Connections')).toBe(true);
+    // The explanation of the side before names that side's own (unsplit) range.
+    expect(pairs[0]!.allowedBy!.before!.egress.defaultAllow).toBe(true);
+  });
+
   it('an edited policy shows before and after, and the findings it opens and resolves', () => {
     const open = np('shop', 'web-from-client', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{}] });
     const d = diffClusterStates(side(state()), side(state({ networkPolicies: [DENY_INGRESS('shop'), open] })));

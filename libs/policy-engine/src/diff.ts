@@ -6,7 +6,8 @@
 import type { Finding } from './findings';
 import type { ClusterState, CrdPolicy, Labels, NetworkPolicy } from './model';
 import type { ClusterPosture, NamespacePosture } from './posture.types';
-import { ConnectionSet, type Connection, type ConnectionAllowance, type NamespaceMatrix, type ReachabilityReport } from './reachability';
+import { parseIp, type IpFamily } from './ip-ranges';
+import { ConnectionSet, formatIpRange, type Connection, type ConnectionAllowance, type NamespaceMatrix, type ReachabilityReport } from './reachability';
 import { compileSelector, matchesSelector } from './selectors';
 
 export interface DiffSide {
@@ -384,6 +385,48 @@ function sortedPairs(list: Connection[]): Connection[] {
   return list;
 }
 
+/**
+ * Both sides' connections with external ranges re-expressed on the common refinement of their
+ * ranges: each side splits the address space at its own CIDR boundaries, so a new CIDR rule
+ * renames ranges without opening anything. `original` maps a refined range back to the side's.
+ */
+function onCommonRanges(b: ReachabilityReport, a: ReachabilityReport): { before: Connection[]; after: Connection[]; original: [Map<string, string>, Map<string, string>] } {
+  const same = b.externalRanges.length === a.externalRanges.length && b.externalRanges.every((r, i) => r.range === a.externalRanges[i]!.range);
+  if (same) return { before: b.connections(), after: a.connections(), original: [new Map(), new Map()] };
+  const bounds = (r: ReachabilityReport) =>
+    r.externalRanges.map((x) => {
+      const [s, e] = x.range.split('-');
+      return { family: x.family as IpFamily, text: x.range, start: parseIp(s!)!.value, end: parseIp(e!)!.value };
+    });
+  const sides = [bounds(b), bounds(a)];
+  const starts: Record<IpFamily, bigint[]> = { 4: [], 6: [] };
+  for (const list of sides) for (const r of list) starts[r.family].push(r.start);
+  for (const f of [4, 6] as IpFamily[]) starts[f] = [...new Set(starts[f])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const split = (r: { family: IpFamily; start: bigint; end: bigint }): string[] => {
+    const cuts = starts[r.family].filter((s) => s >= r.start && s <= r.end);
+    return cuts.map((s, i) => formatIpRange(r.family, s, i + 1 < cuts.length ? cuts[i + 1]! - 1n : r.end));
+  };
+  const original: [Map<string, string>, Map<string, string>] = [new Map(), new Map()];
+  const expand = (report: ReachabilityReport, k: 0 | 1): Connection[] => {
+    const parts = new Map<string, string[]>();
+    for (const r of sides[k]!) {
+      const pieces = split(r);
+      parts.set(r.text, pieces);
+      for (const p of pieces) original[k].set(p, r.text);
+    }
+    const out: Connection[] = [];
+    for (const c of report.connections()) {
+      const s = parts.get(c.src);
+      const d = parts.get(c.dst);
+      if (s) for (const src of s) out.push({ ...c, src });
+      else if (d) for (const dst of d) out.push({ ...c, dst });
+      else out.push(c);
+    }
+    return out;
+  };
+  return { before: expand(b, 0), after: expand(a, 1), original };
+}
+
 /** The namespace of a workload id (`ns/name`, `ns/name[Kind]`); null for an external range or a bare namespace. */
 const nsOf = (peer: string): string | null => {
   if (peer.includes(':') || /^[0-9.]+-[0-9.]+$/.test(peer)) return null;
@@ -668,12 +711,14 @@ export function diffClusterStates(before: DiffSide, after: DiffSide, options: Di
     let total: number | null = null;
     let truncated = false;
     if (options.workloads) {
-      const all = same ? [] : pairDiffs(before.reachability.connections(), after.reachability.connections());
+      const common = same ? null : onCommonRanges(before.reachability, after.reachability);
+      const all = common ? pairDiffs(common.before, common.after) : [];
+      const back = (k: 0 | 1, peer: string) => common?.original[k].get(peer) ?? peer;
       total = all.length;
       const limit = options.workloadPairLimit ?? DEFAULT_PAIR_LIMIT;
       truncated = all.length > limit;
-      const why = (side: DiffSide, conn: string, p: PairDiff) => (conn === NONE || !side.reachability ? null : side.reachability.allowedBy(p.from, p.to));
-      workloadPairs = all.slice(0, limit).map((p) => ({ ...p, causes: wlCause(p.from, p.to), allowedBy: { before: why(before, p.before, p), after: why(after, p.after, p) } }));
+      const why = (side: DiffSide, k: 0 | 1, conn: string, p: PairDiff) => (conn === NONE || !side.reachability ? null : side.reachability.allowedBy(back(k, p.from), back(k, p.to)));
+      workloadPairs = all.slice(0, limit).map((p) => ({ ...p, causes: wlCause(p.from, p.to), allowedBy: { before: why(before, 0, p.before, p), after: why(after, 1, p.after, p) } }));
       opens = all.filter((p) => p.opened).length;
       closes = all.filter((p) => p.closed).length;
     } else {

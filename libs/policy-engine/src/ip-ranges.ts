@@ -55,6 +55,14 @@ function parseIpv6(text: string): bigint | null {
   return value;
 }
 
+/** An address as text (IPv4 dotted quad or IPv6), or null. */
+export function parseIp(text: string): { family: IpFamily; value: bigint } | null {
+  const v4 = parseIpv4(text);
+  if (v4 !== null) return { family: 4, value: v4 };
+  const v6 = text.includes(':') ? parseIpv6(text) : null;
+  return v6 === null ? null : { family: 6, value: v6 };
+}
+
 export function parseCidr(text: string): CidrParse {
   if (typeof text !== 'string') return { ok: false, error: 'CIDR must be a string' };
   const slash = text.indexOf('/');
