@@ -314,10 +314,12 @@ function readRule(raw: unknown, d: Direction, field: string, ctx: Ctx, deny: boo
   if (fqdnNames.length > 0 && fqdnOut) {
     fqdnOut.push({ patterns: [...new Set(fqdnNames)], rule: { peersField: 'list', allPeers: false, peers: [], portsField: allPorts ? 'absent' : 'list', allPorts, ports, ...(l7.length > 0 ? { l7 } : {}) } });
   }
+  // ICMP only (`icmps` may not stand with toPorts): nothing Kordon's connections model.
+  if (isList(rule.icmps) && rule.icmps.length > 0 && !(isList(rule.toPorts) && rule.toPorts.length > 0)) return null;
   // No L3 part at all: every peer on the listed ports, but only when some port is listed (an
-  // empty rule `{}` allows nothing).
+  // empty rule `{}`, like `{toPorts: []}`, allows nothing).
   if (!anyL3) {
-    if (rule.toPorts === undefined || rule.toPorts === null) return null;
+    if (!isList(rule.toPorts) || rule.toPorts.length === 0) return null;
     allPeers = true;
     anyL3 = true;
   }

@@ -374,4 +374,36 @@ describe('Cilium: what stays not evaluated (Layer 7 Examples; DNS based)', () =>
     expect(r.between('a/client', 'a/web').toString()).toBe('No Connections');
     expect(r.notEvaluated).toContainEqual(expect.objectContaining({ reason: expect.stringContaining('service account') }));
   });
+
+  it('icmps without toPorts admits no TCP/UDP/SCTP (allow) and cuts none (deny); toPorts: [] without L3 allows nothing', () => {
+    const icmp = [{ fields: [{ type: 8, family: 'IPv4' }] }];
+    expect(between([cnp('a', 'ping', { endpointSelector: web, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'client' } }], icmps: icmp }] })], 'a/client', 'a/web')).toBe('No Connections');
+    const denyPing = cnp('a', 'no-ping', { endpointSelector: web, enableDefaultDeny: { ingress: false }, ingressDeny: [{ fromEndpoints: [{ matchLabels: { app: 'client' } }], icmps: icmp }] });
+    expect(between([denyPing], 'a/client', 'a/web')).toBe('All Connections');
+    const r = report([cnp('a', 'empty-ports', { endpointSelector: web, ingress: [{ toPorts: [] }] })]);
+    expect(r.between('b/other', 'a/web').toString()).toBe('No Connections');
+    expect(r.between(WORLD4, 'a/web').toString()).toBe('No Connections');
+  });
+
+  it('a deny of the whole world (both families) cuts FQDN peers too', () => {
+    const fqdn = cnp('a', 'fqdn', { endpointSelector: web, egress: [{ toFQDNs: [{ matchName: 'api.x.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] });
+    const noWorld = ccnp('no-world', { endpointSelector: {}, enableDefaultDeny: { egress: false }, egressDeny: [{ toEntities: ['world'] }] });
+    const noV4 = ccnp('no-v4', { endpointSelector: {}, enableDefaultDeny: { egress: false }, egressDeny: [{ toCIDR: ['0.0.0.0/0'] }] });
+    expect(between([fqdn, noWorld], 'a/web', 'FQDN api.x.com')).toBe('No Connections');
+    // IPv4 alone: the name may still resolve to IPv6 addresses.
+    expect(between([fqdn, noV4], 'a/web', 'FQDN api.x.com')).toBe('TCP 443');
+  });
+
+  it('a policy with several specs selecting one pod is named once', () => {
+    const p: CrdPolicy = {
+      apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'multi', namespace: 'a' },
+      specs: [
+        { endpointSelector: web, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'client' } }], toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] }] },
+        { endpointSelector: web, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'client' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }] },
+      ],
+    };
+    const why = report([p]).allowedBy('a/client', 'a/web').ingress;
+    expect(why.policies).toEqual([{ kind: 'CiliumNetworkPolicy', namespace: 'a', name: 'multi' }]);
+    expect(why.l7).toEqual([{ policy: { kind: 'CiliumNetworkPolicy', namespace: 'a', name: 'multi' }, rules: ['http'] }]);
+  });
 });

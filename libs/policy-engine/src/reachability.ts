@@ -910,14 +910,29 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     }
     if (v.isEmpty()) return v;
     if (!isolated) v = ConnectionSet.all();
-    // Deny rules with no L3 part cut every peer, names included; CIDR denies are addresses.
+    // Deny rules with no L3 part cut every peer, names included; so do denies of every address of
+    // both families (world, 0.0.0.0/0 with ::/0), whatever the name resolves to. Narrower CIDR
+    // denies are addresses the name may or may not resolve to (named by fqdnAllowance).
+    const wholeFamily = (id: number, family: IpFamily): boolean => {
+      const t = entries[id].target;
+      if (t.kind !== 'ipBlock') return false;
+      const b = ipBlocks[t.id];
+      return b.family === family && b.start === 0n && b.end === FAMILY_END[family] && b.except.length === 0;
+    };
     for (const u of ep.selecting.egress) {
-      for (const id of unitEntries.get(u)!.deny.egress) {
-        if (entries[id].target.kind !== 'any') continue;
-        const cut = resolve(entries[id].spec, null);
-        if (why && !cut.intersect(v).isEmpty()) why.cut.add(u);
-        v = v.subtract(cut);
+      const deny = unitEntries.get(u)!.deny.egress;
+      let cut = ConnectionSet.none();
+      let v4 = ConnectionSet.none();
+      let v6 = ConnectionSet.none();
+      for (const id of deny) {
+        if (entries[id].target.kind === 'any') cut = cut.union(resolve(entries[id].spec, null));
+        else if (wholeFamily(id, 4)) v4 = v4.union(resolve(entries[id].spec, null));
+        else if (wholeFamily(id, 6)) v6 = v6.union(resolve(entries[id].spec, null));
       }
+      cut = cut.union(v4.intersect(v6));
+      if (cut.isEmpty()) continue;
+      if (why && !cut.intersect(v).isEmpty()) why.cut.add(u);
+      v = v.subtract(cut);
     }
     return v;
   };
@@ -1025,6 +1040,25 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     throw new RangeError(`unknown peer "${s === undefined ? src : dst}"`);
   };
 
+  // A policy with several `specs` is several units under one name: named once.
+  const nameKey = (n: PolicyName) => `${n.kind}\u0000${n.namespace ?? ''}\u0000${n.name}`;
+  const byName = (x: PolicyName, y: PolicyName) => byString(x.kind, y.kind) || byString(x.namespace ?? '', y.namespace ?? '') || byString(x.name, y.name);
+  const namesOf = (set: Iterable<number>): PolicyName[] => {
+    const out = new Map<string, PolicyName>();
+    for (const u of set) out.set(nameKey(units[u].name), units[u].name);
+    return [...out.values()].sort(byName);
+  };
+  const l7Of = (byUnit: Map<number, Set<string>>): { policy: PolicyName; rules: string[] }[] => {
+    const out = new Map<string, { policy: PolicyName; rules: Set<string> }>();
+    for (const [u, kinds] of byUnit) {
+      const k = nameKey(units[u].name);
+      let e = out.get(k);
+      if (!e) out.set(k, (e = { policy: units[u].name, rules: new Set() }));
+      for (const r of kinds) e.rules.add(r);
+    }
+    return [...out.values()].sort((x, y) => byName(x.policy, y.policy)).map((e) => ({ policy: e.policy, rules: [...e.rules].sort() }));
+  };
+
   /** Whether entry `id` admits endpoint `peer` (or, with `range`, that external range). */
   const entryAdmits = (id: number, peer: { endpoint: number } | { range: number }): boolean => {
     const t = entries[id].target;
@@ -1103,11 +1137,9 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         if (unitEntries.get(u)!.deny[d].some((id) => !admitted(ep, id).intersect(both).isEmpty())) cutBy.add(u);
       }
     }
-    const named = (set: Set<number>): PolicyName[] =>
-      [...set].map((u) => units[u].name).sort((x, y) => byString(x.kind, y.kind) || byString(x.namespace ?? '', y.namespace ?? '') || byString(x.name, y.name));
-    out.policies = named(seen);
-    out.deniedBy = named(cutBy);
-    out.l7 = named(new Set(l7.keys())).map((policy) => ({ policy, rules: [...l7.get(units.findIndex((x) => x.name === policy))!].sort() }));
+    out.policies = namesOf(seen);
+    out.deniedBy = namesOf(cutBy);
+    out.l7 = l7Of(l7);
     out.notEvaluated = [...notes].sort(byString);
     return out;
   };
@@ -1126,14 +1158,12 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         }
       }
     }
-    const named = (set: Iterable<number>): PolicyName[] =>
-      [...set].map((u) => units[u].name).sort((x, y) => byString(x.kind, y.kind) || byString(x.namespace ?? '', y.namespace ?? '') || byString(x.name, y.name));
     return {
       peer: peerId,
       defaultAllow: open,
-      policies: named(why.allow),
-      deniedBy: named(why.cut),
-      l7: [...why.l7.entries()].map(([u, kinds]) => ({ policy: units[u].name, rules: [...kinds].sort() })),
+      policies: namesOf(why.allow),
+      deniedBy: namesOf(why.cut),
+      l7: l7Of(why.l7),
       notEvaluated: [...maybe].sort(byString),
     };
   };
