@@ -4,7 +4,7 @@
 // ranges; Cilium's host, remote-node and kube-apiserver entities are not peers here.
 import { describe, expect, it } from 'vitest';
 import type { ClusterState, CrdPolicy, NetworkPolicy, PodInfo } from './model';
-import { analyzeReachability } from './reachability';
+import { analyzeReachability, fqdnCovers } from './reachability';
 
 const pod = (namespace: string, name: string, labels: Record<string, string>, extra: Partial<PodInfo> = {}): PodInfo => ({ namespace, name, labels, ...extra });
 
@@ -405,5 +405,34 @@ describe('Cilium: what stays not evaluated (Layer 7 Examples; DNS based)', () =>
     const why = report([p]).allowedBy('a/client', 'a/web').ingress;
     expect(why.policies).toEqual([{ kind: 'CiliumNetworkPolicy', namespace: 'a', name: 'multi' }]);
     expect(why.l7).toEqual([{ policy: { kind: 'CiliumNetworkPolicy', namespace: 'a', name: 'multi' }, rules: ['http'] }]);
+  });
+
+  it.each([
+    ['*', 'api.x.com', true],
+    ['*.x.com', 'api.x.com', true],
+    ['*.x.com', 'a.b.x.com', false],
+    ['*.x.com', 'x.com', false],
+    ['**.x.com', 'a.b.x.com', true],
+    ['**.x.com', 'x.com', false],
+    ['api*.x.com', 'api-eu.x.com', true],
+    ['api.x.com', 'API.X.COM.', true],
+    ['*.x.com', '*.x.com', true],
+    ['*.x.com', '*.y.x.com', false],
+  ])('toFQDNs pattern %s covers %s: %s (DNS based: matchPattern)', (pattern, name, expected) => {
+    expect(fqdnCovers(pattern, name)).toBe(expected);
+  });
+
+  it('an FQDN peer also gets the allows with no L3 part and the patterns that cover its name', () => {
+    const p = cnp('a', 'fqdn', {
+      endpointSelector: web,
+      egress: [
+        { toFQDNs: [{ matchName: 'api.x.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
+        { toFQDNs: [{ matchPattern: '*.x.com' }], toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }] }] },
+        { toPorts: [{ ports: [{ port: '8443', protocol: 'TCP' }] }] },
+      ],
+    });
+    const r = report([p]);
+    expect(r.between('a/web', 'FQDN api.x.com').toString()).toBe('TCP 80,443,8443');
+    expect(r.between('a/web', 'FQDN *.x.com').toString()).toBe('TCP 80,8443');
   });
 });

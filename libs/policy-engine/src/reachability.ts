@@ -345,6 +345,20 @@ const NO_RULES: Record<Direction, readonly NormalizedRule[]> = { ingress: [], eg
 /** Peers named by Cilium `toFQDNs` rules: `FQDN api.example.com`, `FQDN *.example.com`. */
 export const FQDN_PREFIX = 'FQDN ';
 
+/**
+ * Whether a `toFQDNs` name or pattern covers the peer `name` (itself a name or a pattern). From
+ * Cilium's DNS-based policy: `*` alone matches every name, `*.` one label's characters, `**.` any
+ * depth of subdomains; a pattern covers only itself among patterns.
+ */
+export function fqdnCovers(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase().replace(/\.$/, '');
+  const n = name.toLowerCase().replace(/\.$/, '');
+  if (p === n || p === '*') return true;
+  if (n.includes('*')) return false;
+  const re = new RegExp(`^${p.split('.').map((l) => (l === '**' ? '(?:[^.]+\\.)*[^.]+' : l.split('*').map((x) => x.replace(/[\\^$+?()[\]{}|]/g, '\\$&')).join('[^.]*'))).join('\\.')}$`);
+  return re.test(n);
+}
+
 const TERMINATED: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -895,7 +909,7 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     for (const u of ep.selecting.egress) {
       if (units[u].isolates.egress) isolated = true;
       for (const f of units[u].fqdn) {
-        if (!f.patterns.includes(name)) continue;
+        if (!f.patterns.some((p) => fqdnCovers(p, name))) continue;
         const got = ruleConnections(f.rule, null);
         v = v.union(got);
         if (why && !got.isEmpty()) {
@@ -910,6 +924,18 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     }
     if (v.isEmpty()) return v;
     if (!isolated) v = ConnectionSet.all();
+    // Allows with no L3 part admit every peer, the name's addresses included.
+    else {
+      for (const u of ep.selecting.egress) {
+        for (const id of unitEntries.get(u)!.allow.egress) {
+          if (entries[id].target.kind !== 'any') continue;
+          const got = resolve(entries[id].spec, null);
+          if (got.subtract(v).isEmpty()) continue;
+          v = v.union(got);
+          why?.allow.add(u);
+        }
+      }
+    }
     // Deny rules with no L3 part cut every peer, names included; so do denies of every address of
     // both families (world, 0.0.0.0/0 with ::/0), whatever the name resolves to. Narrower CIDR
     // denies are addresses the name may or may not resolve to (named by fqdnAllowance).
