@@ -390,6 +390,10 @@ describe('Cilium: what stays not evaluated (Layer 7 Examples; DNS based)', () =>
     const noWorld = ccnp('no-world', { endpointSelector: {}, enableDefaultDeny: { egress: false }, egressDeny: [{ toEntities: ['world'] }] });
     const noV4 = ccnp('no-v4', { endpointSelector: {}, enableDefaultDeny: { egress: false }, egressDeny: [{ toCIDR: ['0.0.0.0/0'] }] });
     expect(between([fqdn, noWorld], 'a/web', 'FQDN api.x.com')).toBe('No Connections');
+    // A certain cut is not also listed as one that "may" cut; an IPv4-only one is.
+    const rw = report([fqdn, noWorld]).allowedBy('a/web', 'FQDN api.x.com').egress;
+    expect(rw.notEvaluated).toEqual([]);
+    expect(report([fqdn, noV4]).allowedBy('a/web', 'FQDN api.x.com').egress.notEvaluated).toEqual(['CiliumClusterwideNetworkPolicy no-v4: its CIDR deny may cut the addresses api.x.com resolves to']);
     // IPv4 alone: the name may still resolve to IPv6 addresses.
     expect(between([fqdn, noV4], 'a/web', 'FQDN api.x.com')).toBe('TCP 443');
   });

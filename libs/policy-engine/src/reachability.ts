@@ -900,6 +900,13 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
   // ---- FQDN peers: egress `toFQDNs` rules admit names, not address ranges
   const fqdnPeers = [...fqdnNames].sort(byString).map((name) => `${FQDN_PREFIX}${name}`);
   const fqdnPeerSet = new Set(fqdnPeers);
+  /** Whether deny entry `id` is every address of `family` (world-ipv4, 0.0.0.0/0, …). */
+  const wholeFamily = (id: number, family: IpFamily): boolean => {
+    const t = entries[id].target;
+    if (t.kind !== 'ipBlock') return false;
+    const b = ipBlocks[t.id];
+    return b.family === family && b.start === 0n && b.end === FAMILY_END[family] && b.except.length === 0;
+  };
   /** What endpoint `e` may send to the FQDN `name`; with `why`, the units behind it. */
   const endpointFqdn = (e: number, name: string, why?: { allow: Set<number>; cut: Set<number>; l7: Map<number, Set<string>> }): ConnectionSet => {
     const ep = endpoints[e];
@@ -939,12 +946,6 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     // Deny rules with no L3 part cut every peer, names included; so do denies of every address of
     // both families (world, 0.0.0.0/0 with ::/0), whatever the name resolves to. Narrower CIDR
     // denies are addresses the name may or may not resolve to (named by fqdnAllowance).
-    const wholeFamily = (id: number, family: IpFamily): boolean => {
-      const t = entries[id].target;
-      if (t.kind !== 'ipBlock') return false;
-      const b = ipBlocks[t.id];
-      return b.family === family && b.start === 0n && b.end === FAMILY_END[family] && b.except.length === 0;
-    };
     for (const u of ep.selecting.egress) {
       const deny = unitEntries.get(u)!.deny.egress;
       let cut = ConnectionSet.none();
@@ -1106,11 +1107,13 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
     others: { endpoint: number }[] | { range: number }[],
     allowed: ConnectionSet,
     /** What the other side's allows let through, before its denies: a deny is named only where both sides would allow. */
-    otherBefore: ConnectionSet = ConnectionSet.all(),
+    /** Asked only when a deny selects this side (most connections have none). */
+    otherBefore: () => ConnectionSet = () => ConnectionSet.all(),
     onlyBefore = false,
   ): SideAllowance & { before: ConnectionSet } => {
     const out: SideAllowance & { before: ConnectionSet } = { peer: peerId, defaultAllow: false, policies: [], deniedBy: [], l7: [], notEvaluated: [], before: ConnectionSet.none() };
     const l7 = new Map<number, Set<string>>();
+    let otherSide: ConnectionSet | undefined;
     const seen = new Set<number>();
     const cutBy = new Set<number>();
     const notes = new Set<string>();
@@ -1156,8 +1159,9 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
         }
       }
       out.before = out.before.union(before);
-      if (onlyBefore) continue;
-      const both = before.intersect(otherBefore);
+      if (onlyBefore || !ep.selecting[d].some((u) => unitEntries.get(u)!.deny[d].length > 0)) continue;
+      otherSide ??= otherBefore();
+      const both = before.intersect(otherSide);
       for (const u of ep.selecting[d]) {
         if (cutBy.has(u) || both.isEmpty()) continue;
         if (unitEntries.get(u)!.deny[d].some((id) => !admitted(ep, id).intersect(both).isEmpty())) cutBy.add(u);
@@ -1178,7 +1182,11 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       endpointFqdn(e, name, why);
       if (!endpoints[e].selecting.egress.some((u) => units[u].isolates.egress)) open = true;
       for (const u of endpoints[e].selecting.egress) {
-        if (unitEntries.get(u)!.deny.egress.some((id) => entries[id].target.kind === 'ipBlock')) {
+        // Both whole families are a certain cut (endpointFqdn); anything narrower may or may not be.
+        const deny = unitEntries.get(u)!.deny.egress.filter((id) => entries[id].target.kind === 'ipBlock');
+        const v4 = deny.some((id) => wholeFamily(id, 4));
+        const v6 = deny.some((id) => wholeFamily(id, 6));
+        if (deny.some((id) => !wholeFamily(id, 4) && !wholeFamily(id, 6)) || v4 !== v6) {
           const n = units[u].name;
           maybe.add(`${n.kind} ${n.namespace === null ? '' : `${n.namespace}/`}${n.name}: its CIDR deny may cut the addresses ${name} resolves to`);
         }
@@ -1204,8 +1212,8 @@ export function analyzeReachability(state: ClusterState, options: ReachabilityOp
       const toT = eps(t).map((endpoint) => ({ endpoint }));
       const toS = eps(s).map((endpoint) => ({ endpoint }));
       // Each side's allows before denies, so that a deny is named only where the other side would allow.
-      const egressBefore = sideAllowance(src, eps(s), 'egress', toT, allowed, ConnectionSet.all(), true).before;
-      const ingressBefore = sideAllowance(dst, eps(t), 'ingress', toS, allowed, ConnectionSet.all(), true).before;
+      const egressBefore = () => sideAllowance(src, eps(s), 'egress', toT, allowed, undefined, true).before;
+      const ingressBefore = () => sideAllowance(dst, eps(t), 'ingress', toS, allowed, undefined, true).before;
       return {
         egress: strip(sideAllowance(src, eps(s), 'egress', toT, allowed, ingressBefore)),
         ingress: strip(sideAllowance(dst, eps(t), 'ingress', toS, allowed, egressBefore)),
